@@ -1,0 +1,84 @@
+import { css } from 'lit';
+
+/** Inputs, buttons, field errors and alerts shared by every element. */
+export const controls = css`
+  .field {
+    display: grid;
+    gap: 0.25rem;
+    margin-block-end: calc(var(--_space) * 0.75);
+  }
+  label {
+    font-weight: 600;
+    font-size: 0.875rem;
+  }
+  input {
+    font: inherit;
+    color: inherit;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 0.5rem 0.75rem;
+    min-height: 2.5rem;
+    width: 100%;
+  }
+  input[aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+  :focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  button {
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
+    border-radius: var(--_radius);
+    padding: 0.5rem 1rem;
+    min-height: 2.5rem;
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: inherit;
+  }
+  button.primary {
+    background: var(--_primary);
+    border-color: var(--_primary);
+    color: var(--_on-primary);
+  }
+  button.danger {
+    background: var(--_danger);
+    border-color: var(--_danger);
+    color: #fff;
+  }
+  button.link {
+    background: none;
+    border: none;
+    padding: 0;
+    min-height: auto;
+    color: var(--_primary);
+    text-decoration: underline;
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
+  .field-error {
+    color: var(--_danger);
+    font-size: 0.875rem;
+    margin: 0;
+  }
+  .alert {
+    border: 1px solid var(--_danger);
+    color: var(--_danger);
+    border-radius: var(--_radius);
+    padding: 0.5rem 0.75rem;
+    margin-block-end: var(--_space);
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;

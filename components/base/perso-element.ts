@@ -1,0 +1,35 @@
+import { consume } from '@lit/context';
+import { LitElement } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { PersoClient } from '../client/api-client.js';
+import { clientContext, sharedClient } from '../client/context.js';
+import type { PersoEventDetail, PersoEventName } from './events.js';
+
+/**
+ * Base of every Perso element: the `api`, `organization` and `theme` attributes, the shared
+ * API client, and a typed `emit()`.
+ */
+export class PersoElement extends LitElement {
+  /** Base URL of the Perso server; defaults to the page's origin. */
+  @property() api?: string;
+
+  /** Organization id whose settings apply. */
+  @property() organization = 'default';
+
+  /** Forces a colour scheme; without it the element follows `prefers-color-scheme`. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /** A client provided through context (by a host or a story) wins over the shared one. */
+  @consume({ context: clientContext, subscribe: true })
+  @state()
+  protected providedClient?: PersoClient;
+
+  protected get client(): PersoClient {
+    return this.providedClient ?? sharedClient(this.api ?? globalThis.location?.origin ?? '');
+  }
+
+  /** Dispatches a bubbling, composed, typed event. */
+  protected emit<K extends PersoEventName>(type: K, detail: PersoEventDetail<K>): boolean {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: false }));
+  }
+}

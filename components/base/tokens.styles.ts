@@ -1,0 +1,65 @@
+import { css } from 'lit';
+
+/**
+ * Design tokens. Every look is a `--perso-*` custom property so hosts theme the kit from
+ * outside; light by default, dark from `prefers-color-scheme` or `theme="dark"`.
+ */
+export const tokens = css`
+  :host {
+    --_bg: var(--perso-color-background, #ffffff);
+    --_fg: var(--perso-color-text, #111827);
+    --_muted: var(--perso-color-muted, #6b7280);
+    --_border: var(--perso-color-border, #d1d5db);
+    --_primary: var(--perso-color-primary, #4f46e5);
+    --_on-primary: var(--perso-color-on-primary, #ffffff);
+    --_danger: var(--perso-color-danger, #b91c1c);
+    --_success: var(--perso-color-success, #047857);
+    --_surface: var(--perso-color-surface, #f9fafb);
+    --_radius: var(--perso-radius, 0.5rem);
+    --_font: var(--perso-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_space: var(--perso-spacing, 1rem);
+    --_focus: var(--perso-color-focus, #6366f1);
+    display: block;
+    box-sizing: border-box;
+    color: var(--_fg);
+    background: var(--_bg);
+    font-family: var(--_font);
+    font-size: var(--perso-font-size, 1rem);
+    line-height: 1.5;
+    color-scheme: light;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --_bg: var(--perso-color-background, #111827);
+      --_fg: var(--perso-color-text, #f9fafb);
+      --_muted: var(--perso-color-muted, #9ca3af);
+      --_border: var(--perso-color-border, #374151);
+      --_primary: var(--perso-color-primary, #818cf8);
+      --_on-primary: var(--perso-color-on-primary, #111827);
+      --_danger: var(--perso-color-danger, #f87171);
+      --_success: var(--perso-color-success, #34d399);
+      --_surface: var(--perso-color-surface, #1f2937);
+      color-scheme: dark;
+    }
+  }
+  :host([theme='dark']) {
+    --_bg: var(--perso-color-background, #111827);
+    --_fg: var(--perso-color-text, #f9fafb);
+    --_muted: var(--perso-color-muted, #9ca3af);
+    --_border: var(--perso-color-border, #374151);
+    --_primary: var(--perso-color-primary, #818cf8);
+    --_on-primary: var(--perso-color-on-primary, #111827);
+    --_danger: var(--perso-color-danger, #f87171);
+    --_success: var(--perso-color-success, #34d399);
+    --_surface: var(--perso-color-surface, #1f2937);
+    color-scheme: dark;
+  }
+`;

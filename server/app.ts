@@ -1,0 +1,112 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { createRateLimits, type RateLimits } from './auth/rate-limit.js';
+import { createSessions } from './auth/sessions.js';
+import { UsageRecorder } from './auth/usage-recorder.js';
+import { type Clock, systemClock } from './clock.js';
+import { allAllowedOrigins, type AppConfig } from './config.js';
+import { AppError } from './errors.js';
+import { jsonBodyOnly, onError, originGuard, validationHook } from './http.js';
+import type { DevOutbox } from './mail/dev-outbox.js';
+import type { Mailer } from './mail/mailer.js';
+import { accountRoutes } from './routes/accounts.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { demoRoutes } from './routes/demo.js';
+import { devRoutes } from './routes/dev.js';
+import { v1Routes } from './routes/v1.js';
+import type { Services } from './services.js';
+import type { Store } from './store/types.js';
+
+export interface AppDeps {
+  store: Store;
+  mailer: Mailer;
+  config: AppConfig;
+  clock?: Clock;
+  /** Batches API key usage writes; the caller starts and stops it (see main.ts). */
+  usage?: UsageRecorder;
+  limits?: RateLimits;
+  /** Mounted as `/api/dev/outbox` and `/dev/mailbox` outside production. */
+  outbox?: DevOutbox;
+  /** Where the demo page and the built kit live, when `config.demo` is on. */
+  demoRoot?: { demoDir: string; distDir: string };
+  log?: (message: string, error?: unknown) => void;
+}
+
+const PAGE_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+};
+
+/** The reference server as a Hono app; everything it depends on is passed in. */
+export function createApp(deps: AppDeps) {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const services: Services = {
+    store: deps.store,
+    mailer: deps.mailer,
+    config: deps.config,
+    clock,
+    sessions: createSessions(deps.store, clock, deps.config),
+    limits: deps.limits ?? createRateLimits(clock),
+    usage: deps.usage ?? new UsageRecorder(deps.store, clock, log),
+    log,
+  };
+  const allowedOrigins = allAllowedOrigins(deps.config);
+
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use('*', secureHeaders({
+      contentSecurityPolicy: PAGE_CSP,
+      crossOriginResourcePolicy: 'same-site',
+      strictTransportSecurity: deps.config.cookie.secure ? 'max-age=15552000; includeSubDomains' : false,
+    }));
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+      credentials: true,
+      allowMethods: ['GET', 'POST', 'DELETE'],
+      allowHeaders: ['Content-Type'],
+      maxAge: 600,
+    }),
+    async (c, next) => {
+      await next();
+      c.header('Cache-Control', 'no-store');
+    },
+    originGuard(allowedOrigins),
+    ...jsonBodyOnly(),
+  );
+  app.use('/v1/*', ...jsonBodyOnly());
+
+  const routes = app
+    .route('/', accountRoutes(services))
+    .route('/', apiKeyRoutes(services))
+    .route('/', v1Routes(services));
+
+  if (!deps.config.production && deps.outbox) app.route('/', devRoutes(deps.outbox));
+  if (deps.config.demo && deps.demoRoot) app.route('/', demoRoutes(deps.demoRoot));
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Perso kit reference server',
+      version: '0.1.0',
+      description: 'Accounts, email verification, sessions and API keys. Errors: {"error":{"code","message","fields?"}}.',
+    },
+    servers: [{ url: deps.config.publicUrl }],
+  });
+
+  app.notFound(() => {
+    throw new AppError(404, 'not_found');
+  });
+  app.onError(onError(log));
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,57 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { ApiKeyOwner, Store } from '../store/types.js';
+import { API_KEY_PATTERN, hashApiKeySecret } from './api-key-secret.js';
+import { clientAddress } from './client-address.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { UsageRecorder } from './usage-recorder.js';
+
+export interface RequireApiKeyOptions {
+  store: Store;
+  /** Batches `lastUsedAt` writes; without one, uses are not recorded. */
+  usage?: UsageRecorder;
+  /** Counts failed attempts per client address; once full, the address gets 429 before any lookup. */
+  limiter?: RateLimiter;
+  clock?: Clock;
+  trustProxy?: boolean;
+}
+
+export type ApiKeyVariables = { apiKey: ApiKeyOwner };
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+const bearerChallenge = { 'WWW-Authenticate': 'Bearer realm="perso"' };
+
+/** The presented key: `Authorization: Bearer pak-…` or `X-API-Key: pak-…`. */
+function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
+  if (authorization) return BEARER.exec(authorization.trim())?.[1];
+  return apiKeyHeader?.trim();
+}
+
+/**
+ * Hono middleware that admits requests carrying a valid, unexpired API key and puts its owner in
+ * `c.get('apiKey')`. A malformed key is refused before the database; a valid one costs one
+ * indexed lookup and no write (uses are batched by the `UsageRecorder`).
+ */
+export function requireApiKey(options: RequireApiKeyOptions): MiddlewareHandler<{ Variables: ApiKeyVariables }> {
+  const { store, usage, limiter, clock = systemClock, trustProxy = false } = options;
+  return async (c, next) => {
+    const address = limiter ? clientAddress(c, trustProxy) : '';
+    limiter?.check(address);
+    const fail = (code: 'invalid_api_key' | 'api_key_expired') => {
+      limiter?.hit(address);
+      return new AppError(401, code, undefined, undefined, bearerChallenge);
+    };
+
+    const secret = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+    if (!secret || !API_KEY_PATTERN.test(secret)) throw fail('invalid_api_key');
+    const owner = await store.findApiKeyByHash(hashApiKeySecret(secret));
+    if (!owner) throw fail('invalid_api_key');
+    if (owner.expiresAt !== null && owner.expiresAt <= clock.now()) throw fail('api_key_expired');
+
+    usage?.record(owner.keyId);
+    c.set('apiKey', owner);
+    await next();
+  };
+}

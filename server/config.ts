@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+export interface Organization {
+  id: string;
+  name: string;
+  /** Origins allowed to call the API with credentials (CORS) and to change state (CSRF). */
+  allowedOrigins: readonly string[];
+  methods: { password: boolean; passkey: boolean; social: readonly string[] };
+}
+
+/** What the app itself needs; `ServerConfig` adds what only `main.ts` uses. */
+export interface AppConfig {
+  /** The server's public origin, e.g. `http://localhost:8787`; links in mails point here. */
+  publicUrl: string;
+  production: boolean;
+  organizations: ReadonlyMap<string, Organization>;
+  cookie: { secure: boolean; sameSite: 'Lax' | 'None' };
+  sessions: { absoluteMs: number; idleMs: number };
+  /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
+  trustProxy: boolean;
+  mailFrom: string;
+  /** Serve the demo page and the built kit at `/`. */
+  demo: boolean;
+}
+
+export interface ServerConfig extends AppConfig {
+  port: number;
+  host: string;
+  dbPath: string;
+  databaseUrl?: string;
+  smtpUrl?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_ORGANIZATION = 'default';
+const HOUR = 3_600_000;
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin);
+
+const envSchema = z.object({
+  PERSO_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  PERSO_HOST: z.string().min(1).default('127.0.0.1'),
+  PERSO_PUBLIC_URL: origin.optional(),
+  PERSO_DB: z.string().min(1).default('./data/perso.db'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  PERSO_MAIL_FROM: z.string().min(3).default('Perso <no-reply@localhost>'),
+  PERSO_CONFIG: z.string().min(1).optional(),
+  PERSO_ORIGINS: z.string().optional(),
+  PERSO_ORG_NAME: z.string().min(1).max(100).default('Perso AI Platform'),
+  PERSO_CROSS_SITE_COOKIES: bool.default(false),
+  PERSO_TRUST_PROXY: bool.default(false),
+  PERSO_SESSION_DAYS: z.coerce.number().positive().max(365).default(30),
+  PERSO_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
+  PERSO_DEMO: bool.default(true),
+  NODE_ENV: z.string().optional(),
+});
+
+const fileSchema = z.object({
+  organizations: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, - or _'),
+        name: z.string().min(1).max(100),
+        allowedOrigins: z.array(origin).default([]),
+        methods: z
+          .object({
+            password: z.boolean().default(true),
+            passkey: z.boolean().default(false),
+            social: z.array(z.enum(['github', 'google', 'oidc'])).default([]),
+          })
+          .prefault({}),
+      }),
+    )
+    .min(1),
+});
+
+const describe = (source: string, issues: z.core.$ZodIssue[]) =>
+  issues.map((i) => `${[source, ...i.path].join('.')}: ${i.message}`);
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The server's own origin, plus its other loopback spellings when it runs locally. */
+function ownOrigins(publicUrl: string): string[] {
+  const url = new URL(publicUrl);
+  if (!LOOPBACK.has(url.hostname)) return [url.origin];
+  return [...LOOPBACK].map((host) => `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`);
+}
+
+/**
+ * Parses and validates the environment and the optional organizations file once, at start-up.
+ * Throws a `ConfigError` naming every bad variable or field.
+ */
+export function loadConfig(env: Record<string, string | undefined>, readFile: (path: string) => string | undefined): ServerConfig {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  const e = parsed.data;
+
+  const publicUrl = e.PERSO_PUBLIC_URL ?? `http://${e.PERSO_HOST === '127.0.0.1' || e.PERSO_HOST === '0.0.0.0' ? 'localhost' : e.PERSO_HOST}:${e.PERSO_PORT}`;
+  const extraOrigins: string[] = [];
+  const problems: string[] = [];
+  for (const raw of (e.PERSO_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const result = origin.safeParse(raw);
+    if (result.success) extraOrigins.push(result.data);
+    else problems.push(`PERSO_ORIGINS: "${raw}" is not an http(s) URL`);
+  }
+  const secure = publicUrl.startsWith('https://');
+  if (e.PERSO_CROSS_SITE_COOKIES && !secure) problems.push('PERSO_CROSS_SITE_COOKIES: needs an https PERSO_PUBLIC_URL (SameSite=None cookies must be Secure)');
+
+  const configPath = e.PERSO_CONFIG ?? './perso.config.json';
+  const text = readFile(configPath);
+  if (text === undefined && e.PERSO_CONFIG) problems.push(`PERSO_CONFIG: cannot read ${configPath}`);
+
+  const own = ownOrigins(publicUrl);
+  const organizations = new Map<string, Organization>();
+  if (text === undefined) {
+    organizations.set(DEFAULT_ORGANIZATION, {
+      id: DEFAULT_ORGANIZATION,
+      name: e.PERSO_ORG_NAME,
+      allowedOrigins: [...new Set([...own, ...extraOrigins])],
+      methods: { password: true, passkey: false, social: [] },
+    });
+  } else {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      problems.push(`PERSO_CONFIG: ${configPath} is not valid JSON`);
+    }
+    const file = json === undefined ? undefined : fileSchema.safeParse(json);
+    if (file && !file.success) problems.push(...describe(configPath, file.error.issues));
+    for (const org of file?.success ? file.data.organizations : []) {
+      if (organizations.has(org.id)) problems.push(`${configPath}: organization "${org.id}" is listed twice`);
+      organizations.set(org.id, { ...org, allowedOrigins: [...new Set([...own, ...extraOrigins, ...org.allowedOrigins])] });
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    port: e.PERSO_PORT,
+    host: e.PERSO_HOST,
+    publicUrl,
+    dbPath: e.PERSO_DB,
+    databaseUrl: e.DATABASE_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.PERSO_MAIL_FROM,
+    production: e.NODE_ENV === 'production',
+    organizations,
+    cookie: { secure, sameSite: e.PERSO_CROSS_SITE_COOKIES ? 'None' : 'Lax' },
+    sessions: { absoluteMs: e.PERSO_SESSION_DAYS * 24 * HOUR, idleMs: e.PERSO_SESSION_IDLE_HOURS * HOUR },
+    trustProxy: e.PERSO_TRUST_PROXY,
+    demo: e.PERSO_DEMO,
+  };
+}
+
+/** Every origin allowed by some organization: the first gate for CORS and CSRF. */
+export function allAllowedOrigins(config: AppConfig): Set<string> {
+  return new Set([...config.organizations.values()].flatMap((o) => o.allowedOrigins));
+}

@@ -1,0 +1,56 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * Every error code the server answers with, and its default sentence. The codes are part of
+ * the public contract and double as the elements' translation keys.
+ */
+export const errorMessages = {
+  invalid_json: 'The request body is not valid JSON.',
+  unsupported_media_type: 'Send the request body as JSON with Content-Type: application/json.',
+  payload_too_large: 'The request body is larger than 64 KiB.',
+  not_found: 'There is nothing at this address.',
+  method_not_allowed: 'This method is not allowed here.',
+  validation_failed: 'Some fields are not valid. Correct them and try again.',
+  rate_limited: 'Too many attempts. Wait a moment and try again.',
+  unknown_organization: 'There is no organization with this id.',
+  invalid_token: 'This verification link is not valid or was already used. Request a new one.',
+  token_expired: 'This verification link has expired. Request a new one.',
+  invalid_credentials: 'The email or password is incorrect.',
+  email_not_verified: 'Verify your email address before signing in. We can send the link again.',
+  unauthenticated: 'Sign in to continue.',
+  method_disabled: 'This sign-up method is turned off for this organization.',
+  origin_not_allowed: 'Requests from this origin are not allowed.',
+  invalid_api_key: 'The API key is missing, malformed, unknown or deleted.',
+  api_key_expired: 'The API key has expired. Create a new one.',
+  internal_error: 'Something went wrong on our side. Try again in a moment.',
+} as const;
+
+export type ErrorCode = keyof typeof errorMessages;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; fields?: Record<string, string> };
+}
+
+/** An error that becomes the contract's error shape in the app's one `onError`. */
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string = errorMessages[code],
+    readonly fields?: Record<string, string>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+  }
+}
+
+export const validationFailed = (fields: Record<string, string>) =>
+  new AppError(422, 'validation_failed', errorMessages.validation_failed, fields);
+
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError(429, 'rate_limited', errorMessages.rate_limited, undefined, { 'Retry-After': String(retryAfterSeconds) });

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { UsageRecorder } from './auth/usage-recorder.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DevOutbox } from './mail/dev-outbox.js';
+import type { Mailer } from './mail/mailer.js';
+import { createSmtpMailer } from './mail/smtp.js';
+import { openSqliteStore } from './store/sqlite.js';
+
+/** The only module that reads the environment: configure, open the store, serve, shut down cleanly. */
+function start(): void {
+  let config;
+  try {
+    config = loadConfig(process.env, (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (config.databaseUrl) {
+    console.error('Invalid configuration:\n  - DATABASE_URL: PostgreSQL is not supported by this version yet; unset it to use SQLite (PERSO_DB).');
+    process.exit(1);
+  }
+
+  const store = openSqliteStore(config.dbPath);
+  const smtp = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined;
+  const outbox = smtp ? undefined : new DevOutbox(systemClock.now);
+  const mailer: Mailer = smtp ?? outbox!;
+  const usage = new UsageRecorder(store, systemClock);
+  usage.start();
+
+  const app = createApp({
+    store,
+    mailer,
+    config,
+    usage,
+    outbox,
+    demoRoot: { demoDir: fileURLToPath(new URL('../demo', import.meta.url)), distDir: fileURLToPath(new URL('../dist', import.meta.url)) },
+  });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
+    console.log(`Perso server on ${config.publicUrl} (listening on ${config.host}:${config.port})`);
+    console.log(`  database: ${config.dbPath}`);
+    console.log(outbox ? `  mail: dev outbox at ${config.publicUrl}/dev/mailbox` : '  mail: SMTP');
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests and closing`);
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    server.close(async () => {
+      await usage.stop();
+      smtp?.close();
+      await store.close();
+      clearTimeout(force);
+      process.exit(0);
+    });
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+start();

@@ -1,0 +1,105 @@
+import { z } from '@hono/zod-openapi';
+
+/** Request and response schemas: validation at the route edge and the OpenAPI document come from these. */
+
+export const Email = z
+  .string({ error: 'Enter your email address.' })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'Enter a valid email address.' }).max(254, { error: 'Use at most 254 characters.' }))
+  .openapi({ example: 'ada@example.com' });
+
+export const Password = z
+  .string({ error: 'Enter a password.' })
+  .min(8, { error: 'Use at least 8 characters.' })
+  .max(256, { error: 'Use at most 256 characters.' })
+  .openapi({ example: 'correct horse battery staple' });
+
+export const OrganizationId = z.string().min(1).max(64).openapi({ example: 'default' });
+
+export const User = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    emailVerified: z.boolean(),
+    organizationId: z.string(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('User');
+
+export const UserResponse = z.object({ user: User });
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_failed' }),
+      message: z.string(),
+      fields: z.record(z.string(), z.string()).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const ConfigResponse = z
+  .object({
+    organization: z.object({ id: z.string(), name: z.string() }),
+    methods: z.object({
+      password: z.boolean(),
+      passkey: z.boolean(),
+      social: z.array(z.object({ id: z.string(), name: z.string() })),
+    }),
+  })
+  .openapi('OrganizationConfig');
+
+export const SignUpBody = z
+  .object({
+    email: Email,
+    password: Password,
+    organization: OrganizationId.optional(),
+    redirect: z.url({ protocol: /^https?$/, error: 'Use an absolute http(s) URL.' }).max(2048).optional(),
+  })
+  .openapi('SignUp');
+
+export const VerificationSent = z.object({ status: z.literal('verification_sent') });
+
+export const TokenBody = z.object({ token: z.string({ error: 'The token is missing.' }).min(1).max(200) });
+
+export const ResendBody = z.object({ email: Email });
+
+export const SignInBody = z.object({ email: Email, password: z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(256) }).openapi('SignIn');
+
+export const ApiKey = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    maskedKey: z.string().openapi({ example: 'pak-a1b2…9f0e' }),
+    expiresAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    usage: z.array(z.number().int()).length(30).openapi({ description: 'Uses per UTC day over the last 30 days, oldest first.' }),
+  })
+  .openapi('ApiKey');
+
+export const CreateKeyBody = z
+  .object({
+    name: z
+      .string({ error: 'Enter a name for the key.' })
+      .trim()
+      .min(1, { error: 'Enter a name for the key.' })
+      .max(100, { error: 'Use at most 100 characters.' }),
+    expiresAt: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date and time, e.g. 2030-01-31T23:59:59Z.' }).nullish(),
+  })
+  .openapi('CreateApiKey');
+
+export const CreatedKey = z.object({
+  key: ApiKey,
+  secret: z.string().regex(/^pak-[0-9a-f]{32}$/).openapi({ description: 'Shown once; only a hash is stored.' }),
+});
+
+export const WhoAmI = z.object({
+  user: z.object({ id: z.string(), email: z.string() }),
+  organization: z.object({ id: z.string(), name: z.string() }),
+  key: z.object({ id: z.string(), name: z.string() }),
+});
+
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { description: `Error ${s}`, content: { 'application/json': { schema: ErrorResponse } } }]));

@@ -1,0 +1,8 @@
+import accounts from './001-accounts.js';
+import apiKeys from './002-api-keys.js';
+
+/** Numbered schema migrations, applied in order at start-up; never edit one that has shipped. */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'accounts', sql: accounts },
+  { version: 2, name: 'api-keys', sql: apiKeys },
+];

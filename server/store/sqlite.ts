@@ -1,0 +1,184 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations } from './migrations/index.js';
+import type { ApiKeyOwner, ApiKeyRecord, KeyUsage, Store, UserRecord } from './types.js';
+
+interface UserRow {
+  id: string;
+  email: string;
+  organization_id: string;
+  password_hash: string | null;
+  email_verified_at: number | null;
+  created_at: number;
+}
+
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  email: r.email,
+  organizationId: r.organization_id,
+  passwordHash: r.password_hash,
+  emailVerifiedAt: r.email_verified_at,
+  createdAt: r.created_at,
+});
+
+/** Applies the numbered migrations not yet recorded in `user_version`, each in its own transaction. */
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of migrations.filter((m) => m.version > current)) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+/** Opens (creating if needed) an SQLite database file; `:memory:` works for throwaway stores. */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const q = {
+    insertUser: db.prepare(
+      'INSERT INTO users (id, email, organization_id, password_hash, email_verified_at, created_at) VALUES (@id, @email, @organizationId, @passwordHash, @emailVerifiedAt, @createdAt)',
+    ),
+    userByEmail: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?'),
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    insertToken: db.prepare(
+      'INSERT INTO verification_tokens (token_hash, user_id, password_hash, redirect, expires_at, created_at) VALUES (@tokenHash, @userId, @passwordHash, @redirect, @expiresAt, @createdAt)',
+    ),
+    tokenByHash: db.prepare<[string], { user_id: string; password_hash: string | null; redirect: string | null; expires_at: number; used_at: number | null }>(
+      'SELECT user_id, password_hash, redirect, expires_at, used_at FROM verification_tokens WHERE token_hash = ?',
+    ),
+    pendingPassword: db.prepare<[string, number], { password_hash: string | null }>(
+      'SELECT password_hash FROM verification_tokens WHERE user_id = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+    ),
+    useUserTokens: db.prepare('UPDATE verification_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL'),
+    verifyUser: db.prepare(
+      'UPDATE users SET email_verified_at = coalesce(email_verified_at, @now), password_hash = coalesce(@passwordHash, password_hash) WHERE id = @userId',
+    ),
+    insertSession: db.prepare(
+      'INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES (@idHash, @userId, @createdAt, @lastSeenAt, @expiresAt)',
+    ),
+    sessionByHash: db.prepare<[string], { id_hash: string; user_id: string; created_at: number; last_seen_at: number; expires_at: number }>(
+      'SELECT * FROM sessions WHERE id_hash = ?',
+    ),
+    touchSession: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
+    deleteExpiredSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    insertKey: db.prepare(
+      'INSERT INTO api_keys (id, user_id, name, key_hash, key_start, key_end, expires_at, created_at) VALUES (@id, @userId, @name, @keyHash, @start, @end, @expiresAt, @createdAt)',
+    ),
+    keysByUser: db.prepare<[string], { id: string; user_id: string; name: string; key_start: string; key_end: string; expires_at: number | null; last_used_at: number | null; created_at: number }>(
+      'SELECT id, user_id, name, key_start, key_end, expires_at, last_used_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC',
+    ),
+    deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ? AND user_id = ?'),
+    keyOwner: db.prepare<[Buffer], ApiKeyOwner>(
+      `SELECT k.id AS keyId, k.name AS keyName, k.expires_at AS expiresAt, u.id AS userId, u.email AS email, u.organization_id AS organizationId
+         FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?`,
+    ),
+    keyLastUsed: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
+    // The key may have been deleted since the use was counted: skip it rather than break the batch.
+    keyUsageDay: db.prepare(
+      `INSERT INTO api_key_usage (key_id, day, count) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = ?1)
+       ON CONFLICT (key_id, day) DO UPDATE SET count = count + excluded.count`,
+    ),
+    usageSince: db.prepare<[string, string], { keyId: string; day: string; count: number }>(
+      `SELECT u.key_id AS keyId, u.day, u.count FROM api_key_usage u JOIN api_keys k ON k.id = u.key_id
+        WHERE k.user_id = ? AND u.day >= ? ORDER BY u.day`,
+    ),
+  };
+
+  const consume = db.transaction((tokenHash: string, now: number) => {
+    const token = q.tokenByHash.get(tokenHash);
+    if (!token || token.used_at !== null) return { status: 'invalid' as const };
+    if (token.expires_at <= now) return { status: 'expired' as const };
+    q.verifyUser.run({ now, passwordHash: token.password_hash, userId: token.user_id });
+    // Verifying the email ends every other pending link for the account, including a stranger's.
+    q.useUserTokens.run(now, token.user_id);
+    return { status: 'verified' as const, user: toUser(q.userById.get(token.user_id)!), redirect: token.redirect };
+  });
+
+  const recordUsage = db.transaction((usage: readonly KeyUsage[]) => {
+    for (const u of usage) {
+      q.keyLastUsed.run(u.lastUsedAt, u.keyId);
+      for (const [day, count] of u.days) q.keyUsageDay.run(u.keyId, day, count);
+    }
+  });
+
+  return {
+    async createUser(user) {
+      q.insertUser.run(user);
+    },
+    async findUserByEmail(email) {
+      const row = q.userByEmail.get(email);
+      return row && toUser(row);
+    },
+    async findUserById(id) {
+      const row = q.userById.get(id);
+      return row && toUser(row);
+    },
+    async createVerificationToken(token) {
+      q.insertToken.run(token);
+    },
+    async pendingPasswordHash(userId, now) {
+      return q.pendingPassword.get(userId, now)?.password_hash ?? null;
+    },
+    async consumeVerificationToken(tokenHash, now) {
+      return consume(tokenHash, now);
+    },
+    async createSession(session) {
+      q.insertSession.run(session);
+    },
+    async findSession(idHash) {
+      const r = q.sessionByHash.get(idHash);
+      return r && { idHash: r.id_hash, userId: r.user_id, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at };
+    },
+    async touchSession(idHash, lastSeenAt) {
+      q.touchSession.run(lastSeenAt, idHash);
+    },
+    async deleteSession(idHash) {
+      q.deleteSession.run(idHash);
+    },
+    async deleteExpiredSessions(now) {
+      return q.deleteExpiredSessions.run(now).changes;
+    },
+    async createApiKey(key) {
+      q.insertKey.run(key);
+    },
+    async listApiKeys(userId) {
+      return q.keysByUser.all(userId).map(
+        (r): ApiKeyRecord => ({
+          id: r.id,
+          userId: r.user_id,
+          name: r.name,
+          start: r.key_start,
+          end: r.key_end,
+          expiresAt: r.expires_at,
+          lastUsedAt: r.last_used_at,
+          createdAt: r.created_at,
+        }),
+      );
+    },
+    async deleteApiKey(userId, keyId) {
+      return q.deleteKey.run(keyId, userId).changes > 0;
+    },
+    async findApiKeyByHash(keyHash) {
+      return q.keyOwner.get(keyHash);
+    },
+    async recordApiKeyUsage(usage) {
+      if (usage.length) recordUsage(usage);
+    },
+    async apiKeyUsage(userId, sinceDay) {
+      return q.usageSince.all(userId, sinceDay);
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
