@@ -108,10 +108,13 @@ export class PersoClient {
       if (signal?.aborted) throw error;
       throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
     }
-    if (response.status === 401 && this.#user) this.#setUser(null);
+    // Only a lost session signs the page out; a wrong password (also 401) does not.
+    if (response.status === 401 && this.#user && path !== '/api/signin') this.#setUser(null);
     if (response.ok) {
       const isJson = response.headers.get('content-type')?.includes('json');
-      return (response.status === 204 || !isJson ? undefined : await response.json()) as T;
+      // A 202/204 may come with a JSON content type and no body at all.
+      const text = response.status === 204 || !isJson ? '' : await response.text();
+      return (text ? JSON.parse(text) : undefined) as T;
     }
     throw await toApiError(response);
   }

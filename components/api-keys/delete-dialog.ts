@@ -1,0 +1,44 @@
+import { html, nothing } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { msg } from '../base/localize.js';
+import type { ApiKey } from '../client/types.js';
+
+export interface PendingDelete {
+  key: ApiKey;
+  busy: boolean;
+  error?: string;
+}
+
+export interface DeleteDialogHandlers {
+  onConfirm: () => void;
+  onCancel: () => void;
+  /** The dialog closed, by a button or by Escape. */
+  onClose: () => void;
+}
+
+/**
+ * The confirmation before a key is revoked: a native modal `<dialog>`, so focus is trapped
+ * and Escape cancels. It stays in the DOM; the element opens it with `showModal()`.
+ */
+export function renderDeleteDialog(pending: PendingDelete | undefined, handlers: DeleteDialogHandlers) {
+  return html`<dialog
+    part="dialog"
+    class="dialog"
+    aria-labelledby=${ifDefined(pending ? 'delete-title' : undefined)}
+    aria-describedby=${ifDefined(pending ? 'delete-body' : undefined)}
+    @close=${handlers.onClose}
+    @cancel=${(event: Event) => pending?.busy && event.preventDefault()}
+  >
+    ${pending
+      ? html`<h2 id="delete-title" part="dialog-title" class="title">${msg('keys.deleteTitle', { name: pending.key.name })}</h2>
+          <p id="delete-body" class="dialog-body">${msg('keys.deleteBody')}</p>
+          ${pending.error ? html`<p role="alert" part="error" class="alert">${pending.error}</p>` : nothing}
+          <div class="dialog-actions">
+            <button type="button" part="button cancel-button" class="cancel" ?disabled=${pending.busy} @click=${handlers.onCancel}>${msg('keys.cancel')}</button>
+            <button type="button" part="button confirm-button" class="danger confirm" ?disabled=${pending.busy} aria-busy=${pending.busy ? 'true' : 'false'} @click=${handlers.onConfirm}>
+              ${msg('keys.delete')}
+            </button>
+          </div>`
+      : nothing}
+  </dialog>`;
+}

@@ -1,0 +1,313 @@
+import { Task, TaskStatus, initialState } from '@lit/task';
+import { html } from 'lit';
+import { query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { controls } from '../base/controls.styles.js';
+import { errorMessage, msg } from '../base/localize.js';
+import { PersoElement } from '../base/perso-element.js';
+import { tokens } from '../base/tokens.styles.js';
+import { ApiError } from '../client/api-error.js';
+import type { ApiKey } from '../client/types.js';
+import { type CreateFormState, readCreateForm, renderCreateForm } from './create-form.js';
+import { type PendingDelete, renderDeleteDialog } from './delete-dialog.js';
+import { type CopyStatus, renderKeyRow } from './key-row.js';
+import { styles } from './perso-api-keys.styles.js';
+import { SessionController } from '../client/session-controller.js';
+
+type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
+
+/**
+ * Lists, creates and revokes the signed-in user's API keys.
+ *
+ * @summary API keys table with a create form, a show-once secret and a delete confirmation.
+ *
+ * @event perso-key-created - A key was created. `detail: { key }` (the key's public fields, never the secret).
+ * @event perso-key-deleted - A key was revoked. `detail: { id }`.
+ * @event perso-error - A request failed. `detail: { code, message }`.
+ *
+ * @slot signed-out - Shown when nobody is signed in, e.g. a `<perso-signin>`.
+ *
+ * @csspart base - The wrapper around every state.
+ * @csspart form - The "Create New API Key" form.
+ * @csspart form-title - The form's heading.
+ * @csspart input - Every input (also `name-input`, `expires-input`).
+ * @csspart field-error - The message under an invalid field.
+ * @csspart button - Every button (also `create-button`, `copy-button`, `delete-button`, `confirm-button`, `cancel-button`, `retry-button`).
+ * @csspart table-container - The box around the table; it scrolls sideways in narrow hosts.
+ * @csspart table - The keys table.
+ * @csspart caption - The table's caption.
+ * @csspart header-cell - A column header.
+ * @csspart row - A key's row (also `row-new` for the key created just now, `row-expired`).
+ * @csspart cell - Every cell of a row (also `name-cell`, `key-cell`, `expires-cell`, `last-used-cell`, `created-cell`, `actions-cell`).
+ * @csspart secret - The full key, shown once.
+ * @csspart warning - "Copy this key now. You won't be able to see it again."
+ * @csspart masked-key - A key's masked form.
+ * @csspart badge - A status badge (also `expired-badge`).
+ * @csspart sparkline - The 30-day usage line.
+ * @csspart dialog - The delete confirmation dialog.
+ * @csspart dialog-title - The dialog's heading.
+ * @csspart error - A failure message.
+ * @csspart loading - The loading indicator.
+ * @csspart empty - "No API keys yet".
+ * @csspart signed-out - The signed-out message and its slot.
+ *
+ * @cssproperty --perso-color-background - Background.
+ * @cssproperty --perso-color-surface - Card headers and the table header.
+ * @cssproperty --perso-color-text - Text.
+ * @cssproperty --perso-color-muted - Secondary text.
+ * @cssproperty --perso-color-border - Borders.
+ * @cssproperty --perso-color-primary - Primary button, sparkline.
+ * @cssproperty --perso-color-on-primary - Text on the primary colour.
+ * @cssproperty --perso-color-danger - Errors and delete.
+ * @cssproperty --perso-color-success - "Copied".
+ * @cssproperty --perso-color-focus - Focus ring.
+ * @cssproperty --perso-radius - Corner radius.
+ * @cssproperty --perso-spacing - Base spacing.
+ * @cssproperty --perso-font-family - Font.
+ * @cssproperty --perso-font-family-mono - Font of keys.
+ * @cssproperty --perso-font-size - Base font size.
+ */
+export class PersoApiKeys extends PersoElement {
+  static override styles = [tokens, controls, styles];
+
+  private readonly session = new SessionController(this, () => this.client);
+
+  private readonly keysTask = new Task(this, {
+    task: async ([client, userId], { signal }) => (userId ? client.listKeys(signal) : initialState),
+    args: () => [this.client, this.session.user?.id] as const,
+    onComplete: (keys) => {
+      this.keys = keys;
+      this.revealed = undefined;
+    },
+    onError: (error) => this.reportError(error),
+  });
+
+  @query('dialog') private dialog!: HTMLDialogElement;
+  @query('form') private createForm?: HTMLFormElement;
+
+  @state() private keys: ApiKey[] = [];
+  /** The secret of the key created just now; in memory only, gone at the next load. */
+  @state() private revealed?: { id: string; secret: string };
+  @state() private copyStatus: CopyStatus;
+  @state() private form: CreateFormState = { busy: false, errors: {} };
+  @state() private pendingDelete?: PendingDelete;
+  @state() private announcement = '';
+
+  /** Where focus goes when the dialog closes: a key's Delete button, else the name field. */
+  private focusAfterDialog?: string;
+  private clock?: ReturnType<typeof setInterval>;
+  private copyReset?: ReturnType<typeof setTimeout>;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // "3 minutes ago" and "Expired" stay true while the page is open.
+    this.clock = setInterval(() => this.requestUpdate(), 30_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.clock);
+    clearTimeout(this.copyReset);
+  }
+
+  private get view(): View {
+    const { user, error } = this.session;
+    if (user === undefined) return error ? 'error' : 'loading';
+    if (user === null) return 'signed-out';
+    const { status } = this.keysTask;
+    if (status === TaskStatus.ERROR) return 'error';
+    if (status !== TaskStatus.COMPLETE) return 'loading';
+    return this.keys.length ? 'list' : 'empty';
+  }
+
+  private reportError(error: unknown): string {
+    const apiError = error instanceof ApiError ? error : new ApiError(0, 'unexpected', msg('error.unexpected'));
+    const message = errorMessage(apiError.code, apiError.message, { seconds: apiError.retryAfter ?? 60 });
+    // A 401 signs the element out (through the session broadcast); that is not a failure to report.
+    if (apiError.status !== 401) this.emit('perso-error', { code: apiError.code, message });
+    return message;
+  }
+
+  private retry = (): void => {
+    if (this.session.user === undefined) void this.session.check();
+    else void this.keysTask.run();
+  };
+
+  private onCreate = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    if (this.form.busy) return;
+    const { input, errors } = readCreateForm(form);
+    if (Object.keys(errors).length > 0) {
+      this.form = { busy: false, errors };
+      return this.focusInvalidField();
+    }
+    this.form = { busy: true, errors: {} };
+    try {
+      const { key, secret } = await this.client.createKey(input);
+      this.keys = [key, ...this.keys.filter((k) => k.id !== key.id)];
+      this.revealed = { id: key.id, secret };
+      this.copyStatus = undefined;
+      this.announcement = msg('keys.created', { name: key.name });
+      form.reset();
+      this.form = { busy: false, errors: {} };
+      const { secret: _never, ...publicKey } = key as ApiKey & { secret?: string };
+      this.emit('perso-key-created', { key: publicKey });
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLButtonElement>('.copy')?.focus();
+    } catch (error) {
+      const message = this.reportError(error);
+      const fields = error instanceof ApiError ? error.fields : {};
+      const fieldErrors = { ...(fields.name && { name: fields.name }), ...(fields.expiresAt && { expiresAt: fields.expiresAt }) };
+      const onField = Object.keys(fieldErrors).length > 0;
+      this.form = { busy: false, errors: fieldErrors, error: onField ? undefined : message };
+      if (onField) this.focusInvalidField();
+    }
+  };
+
+  /** Re-checks a field that was marked invalid as soon as the user changes it. */
+  private revalidate(field: 'name' | 'expiresAt'): void {
+    if (!this.form.errors[field] || !this.createForm) return;
+    const { errors } = readCreateForm(this.createForm);
+    this.form = { ...this.form, errors: { ...this.form.errors, [field]: errors[field] } };
+  }
+
+  private async focusInvalidField(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
+  }
+
+  private copySecret = async (): Promise<void> => {
+    const secret = this.revealed?.secret;
+    if (!secret) return;
+    clearTimeout(this.copyReset);
+    try {
+      await navigator.clipboard.writeText(secret);
+      this.copyStatus = 'copied';
+      this.copyReset = setTimeout(() => (this.copyStatus = undefined), 4000);
+    } catch {
+      // No clipboard access (permissions, insecure page): select the key so the user copies it.
+      const code = this.renderRoot.querySelector('#secret');
+      if (code) getSelection()?.selectAllChildren(code);
+      this.copyStatus = 'manual';
+    }
+  };
+
+  private openDelete = async (key: ApiKey): Promise<void> => {
+    this.pendingDelete = { key, busy: false };
+    this.focusAfterDialog = key.id;
+    await this.updateComplete;
+    if (!this.dialog.open) this.dialog.showModal();
+    this.dialog.querySelector<HTMLButtonElement>('.cancel')?.focus();
+  };
+
+  private confirmDelete = async (): Promise<void> => {
+    const pending = this.pendingDelete;
+    if (!pending || pending.busy) return;
+    this.pendingDelete = { key: pending.key, busy: true };
+    try {
+      await this.client.deleteKey(pending.key.id);
+      const index = this.keys.findIndex((k) => k.id === pending.key.id);
+      this.keys = this.keys.filter((k) => k.id !== pending.key.id);
+      if (this.revealed?.id === pending.key.id) this.revealed = undefined;
+      this.focusAfterDialog = (this.keys[index] ?? this.keys[index - 1])?.id;
+      this.announcement = msg('keys.deleted', { name: pending.key.name });
+      this.emit('perso-key-deleted', { id: pending.key.id });
+      this.dialog.close();
+    } catch (error) {
+      this.pendingDelete = { key: pending.key, busy: false, error: this.reportError(error) };
+    }
+  };
+
+  private onDialogClose = async (): Promise<void> => {
+    this.pendingDelete = undefined;
+    await this.updateComplete;
+    const id = this.focusAfterDialog;
+    const target = id && [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.actions button')].find((b) => b.dataset.keyId === id);
+    (target || this.renderRoot.querySelector<HTMLInputElement>('#name'))?.focus();
+  };
+
+  override render() {
+    const view = this.view;
+    return html`<div part="base" class="base" aria-busy=${view === 'loading' ? 'true' : 'false'}>
+      ${this.renderView(view)}
+      <p role="status" class="visually-hidden">${this.announcement}</p>
+      ${renderDeleteDialog(this.pendingDelete, { onConfirm: this.confirmDelete, onCancel: () => this.dialog.close(), onClose: this.onDialogClose })}
+    </div>`;
+  }
+
+  private renderView(view: View) {
+    switch (view) {
+      case 'signed-out':
+        return this.renderSignedOut();
+      case 'loading':
+        return this.renderLoading();
+      case 'error':
+        return this.renderError();
+      default:
+        return html`${this.renderForm()}${this.renderTable(view === 'empty')}`;
+    }
+  }
+
+  private renderSignedOut() {
+    return html`<div part="signed-out" class="card signed-out">
+      <p class="signed-out-message">${msg('keys.signedOut')}</p>
+      <slot name="signed-out"></slot>
+    </div>`;
+  }
+
+  private renderLoading() {
+    return html`<p part="loading" class="card loading" role="status"><span class="spinner" aria-hidden="true"></span>${msg('keys.loading')}</p>`;
+  }
+
+  private renderError() {
+    const error = this.session.user === undefined ? this.session.error : this.keysTask.error;
+    const message = error instanceof ApiError ? errorMessage(error.code, error.message, { seconds: error.retryAfter ?? 60 }) : msg('error.unexpected');
+    return html`<div part="error" class="card load-error" role="alert">
+      <p>${message}</p>
+      <button type="button" part="button retry-button" @click=${this.retry}>${msg('keys.retry')}</button>
+    </div>`;
+  }
+
+  private renderForm() {
+    return renderCreateForm(this.form, {
+      onSubmit: this.onCreate,
+      onNameInput: () => this.revalidate('name'),
+      onExpiresInput: () => this.revalidate('expiresAt'),
+    });
+  }
+
+  private renderTable(empty: boolean) {
+    const now = new Date();
+    const columns = ['keys.col.name', 'keys.col.key', 'keys.col.expiresAt', 'keys.col.lastUsedAt', 'keys.col.createdAt', 'keys.col.actions'] as const;
+    return html`<div part="table-container" class="card table-container" role="region" aria-labelledby="caption" tabindex="0">
+      <table part="table">
+        <caption part="caption" id="caption" class="title"><span class="caption-text">${msg('keys.caption')}</span></caption>
+        <thead>
+          <tr>${columns.map((column) => html`<th scope="col" part="header-cell">${msg(column)}</th>`)}</tr>
+        </thead>
+        <tbody>
+          ${empty
+            ? html`<tr><td part="empty" class="empty" colspan=${columns.length}>${msg('keys.empty')}</td></tr>`
+            : repeat(this.keys, (key) => key.id, (key) =>
+                renderKeyRow(key, {
+                  now,
+                  secret: this.revealed?.id === key.id ? this.revealed.secret : undefined,
+                  copyStatus: this.copyStatus,
+                  onCopy: this.copySecret,
+                  onDelete: this.openDelete,
+                }),
+              )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+}
+
+customElements.get('perso-api-keys') || customElements.define('perso-api-keys', PersoApiKeys);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'perso-api-keys': PersoApiKeys;
+  }
+}

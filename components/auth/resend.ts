@@ -1,0 +1,69 @@
+import { html, nothing, type ReactiveControllerHost } from 'lit';
+import type { PersoErrorDetail } from '../base/events.js';
+import { msg } from '../base/localize.js';
+import type { PersoClient } from '../client/api-client.js';
+import { ApiError } from '../client/api-error.js';
+import { CooldownController } from './cooldown.js';
+import { describeError } from './errors.js';
+import { renderAlert, renderStatus } from './views.js';
+
+/** Seconds before another verification mail may be asked for, unless the server says otherwise. */
+export const RESEND_COOLDOWN_SECONDS = 30;
+
+/** The "Resend email" button with its cooldown, its confirmation and its errors. */
+export class ResendAction {
+  notice?: string;
+  error?: string;
+  busy = false;
+  readonly cooldown: CooldownController;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly getClient: () => PersoClient,
+    private readonly onError: (detail: PersoErrorDetail) => void,
+  ) {
+    this.cooldown = new CooldownController(host);
+  }
+
+  async send(email: string): Promise<void> {
+    if (this.busy || this.cooldown.active) return;
+    this.busy = true;
+    this.notice = this.error = undefined;
+    this.host.requestUpdate();
+    try {
+      await this.getClient().resendVerification(email);
+      this.notice = msg('auth.resent', { email });
+      this.cooldown.start(RESEND_COOLDOWN_SECONDS);
+    } catch (error) {
+      const detail = describeError(error);
+      this.error = detail.message;
+      if (error instanceof ApiError && error.code === 'rate_limited') this.cooldown.start(error.retryAfter ?? RESEND_COOLDOWN_SECONDS);
+      this.onError(detail);
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  reset(): void {
+    this.notice = this.error = undefined;
+    this.cooldown.stop();
+  }
+
+  render(email: string) {
+    const seconds = this.cooldown.remaining;
+    return html`
+      ${this.error ? renderAlert(this.error) : nothing}
+      ${this.notice ? renderStatus(this.notice) : nothing}
+      <button
+        type="button"
+        class="block"
+        part="button button-secondary resend-button"
+        ?disabled=${this.busy || seconds > 0}
+        @click=${() => this.send(email)}
+      >
+        ${seconds > 0 ? msg('auth.resendCooldown', { seconds }) : msg('signup.resend')}
+      </button>
+    `;
+  }
+}

@@ -1,0 +1,90 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { msg } from '../base/localize.js';
+import type { SocialProvider, User } from '../client/types.js';
+
+/**
+ * The step's heading; focusable so a step change can move focus to it. A div, not a
+ * `<header>`: in a shadow root that would be a page-level banner landmark.
+ */
+export function renderHeader(heading: string, subtitle?: string): TemplateResult {
+  return html`
+    <div class="header">
+      <h2 class="heading" part="heading" tabindex="-1">${heading}</h2>
+      ${subtitle ? html`<p class="subtitle" part="subtitle">${subtitle}</p>` : nothing}
+    </div>
+  `;
+}
+
+export function renderLoading(): TemplateResult {
+  return html`<div class="loading" role="status" part="status"><span class="spinner" aria-hidden="true"></span>${msg('auth.loading')}</div>`;
+}
+
+export function renderAlert(message: string): TemplateResult {
+  return html`<div class="alert" role="alert" part="error alert">${message}</div>`;
+}
+
+export function renderStatus(message: string): TemplateResult {
+  return html`<p class="notice" role="status" part="status">${message}</p>`;
+}
+
+export function renderConfigError(message: string, retry: () => void): TemplateResult {
+  return html`
+    ${renderAlert(`${msg('auth.configError')} ${message}`)}
+    <button type="button" class="block" part="button button-secondary retry-button" @click=${retry}>${msg('auth.retry')}</button>
+  `;
+}
+
+/** Passkey and social buttons: the methods that need no password. */
+export function renderAlternatives(options: {
+  passkey?: { label: string; onClick: () => void };
+  social: SocialProvider[];
+  disabled: boolean;
+  onSocial: (provider: SocialProvider) => void;
+}): TemplateResult | typeof nothing {
+  const { passkey, social, disabled, onSocial } = options;
+  if (!passkey && social.length === 0) return nothing;
+  return html`
+    <div class="alternatives" part="alternatives">
+      ${passkey
+        ? html`<button type="button" class="block" part="button button-secondary passkey-button" ?disabled=${disabled} @click=${passkey.onClick}>
+            ${keyIcon}${passkey.label}
+          </button>`
+        : nothing}
+      ${social.map(
+        (provider) => html`<button
+          type="button"
+          class="block"
+          part="button button-secondary social-button"
+          data-provider=${provider.id}
+          ?disabled=${disabled}
+          @click=${() => onSocial(provider)}
+        >
+          ${msg('social.continue', { provider: provider.name })}
+        </button>`,
+      )}
+    </div>
+  `;
+}
+
+export function renderDivider(): TemplateResult {
+  return html`<p class="divider" part="divider"><span>${msg('auth.or')}</span></p>`;
+}
+
+export function renderSignedIn(user: User, busy: boolean, onSignOut: () => void, error?: string): TemplateResult {
+  return html`
+    <div class="badge" aria-hidden="true">${user.email.charAt(0).toUpperCase()}</div>
+    ${renderHeader(msg('auth.signedInAs', { email: user.email }))}
+    ${error ? renderAlert(error) : nothing}
+    <button type="button" class="block" part="button button-secondary sign-out-button" ?disabled=${busy} aria-busy=${busy ? 'true' : 'false'} @click=${onSignOut}>
+      ${busy ? msg('auth.signingOut') : msg('auth.signOut')}
+    </button>
+  `;
+}
+
+const keyIcon = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+  <g fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+    <circle cx="15.5" cy="8.5" r="5.5" />
+    <path d="M11.6 12.4 3 21m3-3 2 2m1-5 2 2" />
+  </g>
+  <circle cx="16.5" cy="7.5" r="1.25" fill="currentColor" />
+</svg>`;

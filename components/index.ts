@@ -1,0 +1,25 @@
+/**
+ * The whole kit: importing this module defines every element (each guarded, so loading it
+ * twice or next to a per-element bundle is harmless) and exports the client and types.
+ */
+export { PersoSignup } from './signup/perso-signup.js';
+export { PersoSignin } from './signin/perso-signin.js';
+export { PersoApiKeys } from './api-keys/perso-api-keys.js';
+
+export { PersoElement } from './base/perso-element.js';
+export { PersoClient, type SessionListener } from './client/api-client.js';
+export { ApiError } from './client/api-error.js';
+export { clientContext, sharedClient } from './client/context.js';
+export { setMessages, msg, type Messages } from './base/localize.js';
+export type { MessageKey } from './base/translations/en.js';
+export type { ApiKey, CreatedApiKey, ErrorBody, OrganizationConfig, SocialProvider, User } from './client/types.js';
+export type {
+  PersoErrorDetail,
+  PersoEventMap,
+  PersoEventName,
+  PersoKeyCreatedDetail,
+  PersoKeyDeletedDetail,
+  PersoSignedInDetail,
+  PersoSignedUpDetail,
+  SignUpMethod,
+} from './base/events.js';

@@ -1,0 +1,215 @@
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../components/signin/perso-signin.js';
+import '../../components/signup/perso-signup.js';
+import { PersoSignin } from '../../components/signin/perso-signin.js';
+import type { PersoSignup } from '../../components/signup/perso-signup.js';
+import { FakeApi, apiError, json, orgConfig, testUser } from './helpers/fake-api.js';
+import { button, buttons, input, mount, shown, text, type } from './helpers/mount.js';
+
+const mountSignin = (api = new FakeApi(), template = html`<perso-signin></perso-signin>`) => mount<PersoSignin>(template, api.client);
+
+async function formReady(api = new FakeApi()): Promise<PersoSignin> {
+  const el = await mountSignin(api);
+  await waitUntil(() => buttons(el, 'Sign in').some((b) => (b as HTMLButtonElement).type === 'submit'), 'form never shown');
+  return el;
+}
+
+const shadow = (el: Element) => el.shadowRoot!;
+const has = (el: Element, selector: string) => shadow(el).querySelector(selector) !== null;
+const fieldError = (el: Element, field: string) => shadow(el).getElementById(`${field}-error`)?.textContent ?? undefined;
+const alertText = (el: Element) => shadow(el).querySelector('[part~="alert"]')?.textContent?.replace(/\s+/g, ' ').trim();
+const submitButton = (el: Element) => shadow(el).querySelector<HTMLButtonElement>('button[type="submit"]')!;
+
+function signIn(el: Element, email = 'ada@example.com', password = 'correct horse battery'): void {
+  type(input(el, 'Email'), email);
+  type(input(el, 'Password'), password);
+  submitButton(el).click();
+}
+
+describe('<perso-signin> loading and config', () => {
+  it('is defined as perso-signin', () => {
+    expect(customElements.get('perso-signin')).to.equal(PersoSignin);
+  });
+
+  it('shows a loading status, then the form', async () => {
+    const api = new FakeApi();
+    const held = api.hold('GET', '/api/config');
+    const el = await mountSignin(api);
+    await shown(el, 'Loading…');
+    expect(shadow(el).querySelector('h2')!.textContent).to.equal('Sign in');
+    expect(shadow(el).querySelector('[role="status"]')!.textContent).to.contain('Loading…');
+    await expect(el).to.be.accessible();
+    held.release(json(200, orgConfig()));
+    await shown(el, 'Password');
+    expect(has(el, '[role="status"]')).to.equal(false);
+  });
+
+  it('shows a config error with a retry', async () => {
+    const api = new FakeApi().fail('GET', '/api/config');
+    const el = await mountSignin(api);
+    await shown(el, 'Could not reach the server.');
+    expect(alertText(el)).to.equal('This form could not be loaded. Could not reach the server. Check your connection and try again.');
+    await expect(el).to.be.accessible();
+    api.reply('GET', '/api/config', 200, orgConfig());
+    button(el, 'Try again').click();
+    await shown(el, 'Password');
+    expect(submitButton(el).textContent!.trim()).to.equal('Sign in');
+  });
+});
+
+describe('<perso-signin> form', () => {
+  it('renders the contract labels with a current-password field and no hint', async () => {
+    const el = await formReady();
+    expect(shadow(el).querySelector('h2')!.textContent).to.equal('Sign in');
+    expect(input(el, 'Email').type).to.equal('email');
+    expect(input(el, 'Password').autocomplete).to.equal('current-password');
+    expect(input(el, 'Password').hasAttribute('aria-describedby')).to.equal(false);
+    expect(submitButton(el).textContent!.trim()).to.equal('Sign in');
+    expect(buttons(el, 'Sign in with a passkey')).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows the passkey and social buttons the organization enables', async () => {
+    const api = new FakeApi().reply('GET', '/api/config', 200, orgConfig({ passkey: true, social: [{ id: 'oidc', name: 'Acme SSO' }] }));
+    const el = await formReady(api);
+    expect(button(el, 'Sign in with a passkey')).to.be.instanceOf(HTMLButtonElement);
+    expect(buttons(el, 'Continue with').map((b) => b.textContent!.trim())).to.deep.equal(['Continue with Acme SSO']);
+    const visited: string[] = [];
+    (el as unknown as { navigate: (url: string) => void }).navigate = (url) => visited.push(url);
+    button(el, 'Continue with Acme SSO').click();
+    expect(visited[0]).to.equal(`http://perso.test/api/oauth/oidc/start?organization=default&return_to=${encodeURIComponent(location.href)}`);
+    await expect(el).to.be.accessible();
+  });
+
+  it('requires both fields but no password length, and sends nothing while invalid', async () => {
+    const api = new FakeApi();
+    const el = await formReady(api);
+    submitButton(el).click();
+    await el.updateComplete;
+    expect(fieldError(el, 'email')).to.equal('Enter your email address.');
+    expect(fieldError(el, 'password')).to.equal('Enter your password.');
+    expect(input(el, 'Password').getAttribute('aria-describedby')).to.equal('password-error');
+    expect(api.callsTo('POST', '/api/signin')).to.have.length(0);
+    await expect(el).to.be.accessible();
+
+    api.reply('POST', '/api/signin', 200, { user: testUser });
+    signIn(el, 'ada@example.com', 'short');
+    await waitUntil(() => api.callsTo('POST', '/api/signin').length === 1, 'sign-in not sent');
+  });
+});
+
+describe('<perso-signin> submitting', () => {
+  it('shows a busy state while signing in', async () => {
+    const api = new FakeApi();
+    const held = api.hold('POST', '/api/signin');
+    const el = await formReady(api);
+    signIn(el);
+    await shown(el, 'Signing in…');
+    expect(submitButton(el).disabled).to.equal(true);
+    expect(shadow(el).querySelector('form')!.getAttribute('aria-busy')).to.equal('true');
+    await expect(el).to.be.accessible();
+    held.release(json(200, { user: testUser }));
+    await shown(el, 'Signed in as ada@example.com');
+  });
+
+  it('signs in, emits perso-signed-in, focuses the heading and updates elements sharing the client', async () => {
+    const api = new FakeApi().reply('POST', '/api/signin', 200, { user: testUser });
+    const provider = await mount<HTMLElement>(html`<div><perso-signin></perso-signin><perso-signup></perso-signup></div>`, api.client);
+    const el = provider.querySelector('perso-signin')!;
+    const signup = provider.querySelector<PersoSignup>('perso-signup')!;
+    await shown(signup, 'Create account');
+    await waitUntil(() => submitButton(el), 'form never shown');
+    const event = oneEvent(el, 'perso-signed-in');
+    signIn(el, 'ada@example.com', 'correct horse battery');
+    const { detail, composed } = await event;
+    expect(detail).to.deep.equal({ user: testUser });
+    expect(composed).to.equal(true);
+    expect(api.last('POST', '/api/signin')!.body).to.deep.equal({ email: 'ada@example.com', password: 'correct horse battery' });
+    await shown(el, 'Signed in as ada@example.com');
+    await waitUntil(() => shadow(el).activeElement === shadow(el).querySelector('h2'), 'heading not focused');
+    await shown(signup, 'Signed in as ada@example.com');
+    await expect(el).to.be.accessible();
+  });
+
+  it('gives one neutral message for wrong credentials and clears the password', async () => {
+    const api = new FakeApi().handle('POST', '/api/signin', () => apiError(401, 'invalid_credentials', 'Wrong email or password.'));
+    const el = await formReady(api);
+    const event = oneEvent(el, 'perso-error');
+    signIn(el);
+    expect((await event).detail).to.deep.equal({ code: 'invalid_credentials', message: 'The email or password is incorrect.' });
+    await shown(el, 'The email or password is incorrect.');
+    expect(shadow(el).querySelector('[part~="alert"]')!.getAttribute('role')).to.equal('alert');
+    expect(input(el, 'Password').value).to.equal('');
+    expect(input(el, 'Email').value).to.equal('ada@example.com');
+    await waitUntil(() => shadow(el).activeElement === input(el, 'Password'), 'password not focused');
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers to resend the verification mail when the email is not verified', async () => {
+    const api = new FakeApi()
+      .handle('POST', '/api/signin', () => apiError(403, 'email_not_verified', 'Verify first.'))
+      .reply('POST', '/api/verify-email/resend', 202);
+    const el = await formReady(api);
+    signIn(el, 'new@example.com');
+    await shown(el, 'Verify your email address before signing in.');
+    await expect(el).to.be.accessible();
+    button(el, 'Resend email').click();
+    await shown(el, 'We sent a new verification email to new@example.com.');
+    expect(api.last('POST', '/api/verify-email/resend')!.body).to.deep.equal({ email: 'new@example.com' });
+    expect(button(el, 'Resend email').disabled).to.equal(true);
+    expect(button(el, 'Resend email').textContent).to.match(/\((30|29) s\)/);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows 422 field messages next to the fields', async () => {
+    const api = new FakeApi().handle('POST', '/api/signin', () =>
+      apiError(422, 'validation_failed', 'Check the fields.', { fields: { email: 'Email is too long.' } }),
+    );
+    const el = await formReady(api);
+    signIn(el);
+    await shown(el, 'Email is too long.');
+    expect(fieldError(el, 'email')).to.equal('Email is too long.');
+    expect(input(el, 'Email').getAttribute('aria-invalid')).to.equal('true');
+    expect(alertText(el)).to.equal(undefined);
+  });
+
+  it('reports rate limiting and network failures in words', async () => {
+    const api = new FakeApi().handle('POST', '/api/signin', () => apiError(429, 'rate_limited', 'Slow down.', { headers: { 'Retry-After': '42' } }));
+    const el = await formReady(api);
+    signIn(el);
+    await shown(el, 'Too many attempts. Try again in 42 seconds.');
+    await expect(el).to.be.accessible();
+
+    api.fail('POST', '/api/signin');
+    const event = oneEvent(el, 'perso-error');
+    type(input(el, 'Password'), 'again');
+    submitButton(el).click();
+    expect((await event).detail.code).to.equal('network_error');
+    await shown(el, 'Could not reach the server. Check your connection and try again.');
+    expect(text(el)).not.to.contain('Too many attempts');
+  });
+});
+
+describe('<perso-signin> signed in', () => {
+  it('shows the signed-in user and signs out', async () => {
+    const api = new FakeApi().reply('GET', '/api/session', 200, { user: testUser }).reply('POST', '/api/signout', 204);
+    const el = await mountSignin(api);
+    await shown(el, 'Signed in as ada@example.com');
+    expect(has(el, 'form')).to.equal(false);
+    await expect(el).to.be.accessible();
+    button(el, 'Sign out').click();
+    await waitUntil(() => has(el, 'form'), 'form never shown after sign-out');
+    expect(api.client.user).to.equal(null);
+  });
+
+  it('stays signed in and says why when signing out fails', async () => {
+    const api = new FakeApi().reply('GET', '/api/session', 200, { user: testUser }).fail('POST', '/api/signout');
+    const el = await mountSignin(api);
+    await shown(el, 'Signed in as ada@example.com');
+    button(el, 'Sign out').click();
+    await shown(el, 'Could not reach the server.');
+    expect(text(el)).to.contain('Signed in as ada@example.com');
+    expect(button(el, 'Sign out').disabled).to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+});
