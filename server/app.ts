@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { createRateLimits, type RateLimits } from './auth/rate-limit.js';
 import { createSessions } from './auth/sessions.js';
@@ -7,13 +6,14 @@ import { UsageRecorder } from './auth/usage-recorder.js';
 import { type Clock, systemClock } from './clock.js';
 import { allAllowedOrigins, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
-import { jsonBodyOnly, onError, originGuard, validationHook } from './http.js';
+import { corsForAllowedOrigins, jsonBodyOnly, onError, originGuard, validationHook } from './http.js';
 import type { DevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { demoRoutes } from './routes/demo.js';
 import { devRoutes } from './routes/dev.js';
+import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1.js';
 import type { Services } from './services.js';
 import type { Store } from './store/types.js';
@@ -68,13 +68,7 @@ export function createApp(deps: AppDeps) {
     }));
   app.use(
     '/api/*',
-    cors({
-      origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
-      credentials: true,
-      allowMethods: ['GET', 'POST', 'DELETE'],
-      allowHeaders: ['Content-Type'],
-      maxAge: 600,
-    }),
+    corsForAllowedOrigins(allowedOrigins),
     async (c, next) => {
       await next();
       c.header('Cache-Control', 'no-store');
@@ -87,7 +81,8 @@ export function createApp(deps: AppDeps) {
   const routes = app
     .route('/', accountRoutes(services))
     .route('/', apiKeyRoutes(services))
-    .route('/', v1Routes(services));
+    .route('/', v1Routes(services))
+    .route('/', healthRoutes());
 
   if (!deps.config.production && deps.outbox) app.route('/', devRoutes(deps.outbox));
   if (deps.config.demo && deps.demoRoot) app.route('/', demoRoutes(deps.demoRoot));
@@ -102,9 +97,9 @@ export function createApp(deps: AppDeps) {
     servers: [{ url: deps.config.publicUrl }],
   });
 
-  app.notFound(() => {
-    throw new AppError(404, 'not_found');
-  });
+  // Returned, not thrown: on paths only `*` matches, a throw here would skip the middleware's
+  // after-work and the 404 would leave without the security headers.
+  app.notFound((c) => c.json(new AppError(404, 'not_found').toBody(), 404));
   app.onError(onError(log));
   return routes;
 }

@@ -86,6 +86,24 @@ const describe = (source: string, issues: z.core.$ZodIssue[]) =>
   issues.map((i) => `${[source, ...i.path].join('.')}: ${i.message}`);
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Listen addresses that browsers reach as `localhost`: IPv4 loopback and the any-address binds. */
+const LOCALHOST_BINDS = new Set(['127.0.0.1', '0.0.0.0', '::']);
+
+/**
+ * The origin a browser reaches the listen address at, or undefined when PERSO_HOST is no host
+ * at all. IPv6 literals need brackets in a URL; without them `::1` would not even parse.
+ */
+function listenOrigin(host: string, port: number): string | undefined {
+  const name = LOCALHOST_BINDS.has(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  let url: URL;
+  try {
+    url = new URL(`http://${name}:${port}`);
+  } catch {
+    return undefined;
+  }
+  const onlyAHost = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  return onlyAHost ? url.origin : undefined;
+}
 
 /** The server's own origin, plus its other loopback spellings when it runs locally. */
 function ownOrigins(publicUrl: string): string[] {
@@ -103,9 +121,12 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
   const e = parsed.data;
 
-  const publicUrl = e.PERSO_PUBLIC_URL ?? `http://${e.PERSO_HOST === '127.0.0.1' || e.PERSO_HOST === '0.0.0.0' ? 'localhost' : e.PERSO_HOST}:${e.PERSO_PORT}`;
-  const extraOrigins: string[] = [];
   const problems: string[] = [];
+  const listen = listenOrigin(e.PERSO_HOST, e.PERSO_PORT);
+  if (!listen) problems.push(`PERSO_HOST: "${e.PERSO_HOST}" is not a host name or IP address`);
+  // The fallback only lets the other checks run; the problem above stops the server anyway.
+  const publicUrl = e.PERSO_PUBLIC_URL ?? listen ?? `http://localhost:${e.PERSO_PORT}`;
+  const extraOrigins: string[] = [];
   for (const raw of (e.PERSO_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const result = origin.safeParse(raw);
     if (result.success) extraOrigins.push(result.data);

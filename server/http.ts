@@ -1,10 +1,12 @@
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { SESSION_COOKIE } from './auth/sessions.js';
-import { AppError, validationFailed } from './errors.js';
+import { AppError, type ErrorCode, validationFailed } from './errors.js';
 
 const MAX_BODY = 64 * 1024;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -36,6 +38,26 @@ export const jsonBodyOnly = (): MiddlewareHandler[] => [
 ];
 
 /**
+ * CORS with credentials for allowed origins only. Hono's `cors()` sends
+ * `Access-Control-Allow-Credentials` to every origin, so a foreign one skips it entirely and
+ * gets no CORS header at all (its preflight finds no route).
+ */
+export function corsForAllowedOrigins(allowed: ReadonlySet<string>): MiddlewareHandler {
+  const answer = cors({
+    origin: (origin) => origin,
+    credentials: true,
+    allowMethods: ['GET', 'POST', 'DELETE'],
+    allowHeaders: ['Content-Type'],
+    maxAge: 600,
+  });
+  return async (c, next) => {
+    if (allowed.has(c.req.header('origin') ?? '')) return answer(c, next);
+    await next();
+    c.header('Vary', 'Origin', { append: true });
+  };
+}
+
+/**
  * CSRF gate: a state-changing request must come from an allowed origin; without an Origin
  * header it is accepted only when it carries no session cookie (e.g. curl or a server).
  */
@@ -62,6 +84,14 @@ export function validationHook(result: { success: boolean; error?: z.ZodError },
   throw validationFailed(fields);
 }
 
+const LIBRARY_REFUSALS: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_json',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 /** The one error handler: every failure leaves in the contract's shape, never with a stack trace. */
 export const onError =
   (log: (message: string, error: unknown) => void): ErrorHandler =>
@@ -69,9 +99,12 @@ export const onError =
     if (error instanceof AppError) {
       return c.json(error.toBody(), error.status, error.headers);
     }
-    // Hono's own JSON validator reports unparsable bodies this way.
-    if (error instanceof HTTPException && error.status === 400) {
-      return c.json(new AppError(400, 'invalid_json').toBody(), 400);
+    // Hono and @hono/zod-openapi refuse some requests themselves, e.g. an unparsable body (400)
+    // or an empty body under a non-JSON content type (415): same answer as our own checks.
+    const code = error instanceof HTTPException ? LIBRARY_REFUSALS[error.status] : undefined;
+    if (code) {
+      const status = (error as HTTPException).status as ContentfulStatusCode;
+      return c.json(new AppError(status, code).toBody(), status);
     }
     log(`Unhandled error on ${c.req.method} ${c.req.path}`, error);
     return c.json(new AppError(500, 'internal_error').toBody(), 500);

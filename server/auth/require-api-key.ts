@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -23,9 +23,13 @@ export type ApiKeyVariables = { apiKey: ApiKeyOwner };
 const BEARER = /^Bearer\s+(\S+)$/i;
 const bearerChallenge = { 'WWW-Authenticate': 'Bearer realm="perso"' };
 
-/** The presented key: `Authorization: Bearer pak-…` or `X-API-Key: pak-…`. */
+/**
+ * The presented key: `Authorization: Bearer pak-…` or `X-API-Key: pak-…`. Another
+ * Authorization scheme (say Basic, for a proxy in front) doesn't hide an X-API-Key.
+ */
 function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
-  if (authorization) return BEARER.exec(authorization.trim())?.[1];
+  const bearer = authorization ? BEARER.exec(authorization.trim()) : null;
+  if (bearer) return bearer[1];
   return apiKeyHeader?.trim();
 }
 
@@ -33,10 +37,15 @@ function presentedKey(authorization: string | undefined, apiKeyHeader: string | 
  * Hono middleware that admits requests carrying a valid, unexpired API key and puts its owner in
  * `c.get('apiKey')`. A malformed key is refused before the database; a valid one costs one
  * indexed lookup and no write (uses are batched by the `UsageRecorder`).
+ *
+ * Refusals are answered here, in the contract's error shape, rather than thrown: integrators
+ * mount this on their own Hono app, whose error handler would turn our `AppError` into a 500.
  */
 export function requireApiKey(options: RequireApiKeyOptions): MiddlewareHandler<{ Variables: ApiKeyVariables }> {
   const { store, usage, limiter, clock = systemClock, trustProxy = false } = options;
-  return async (c, next) => {
+
+  /** The key's owner, or an `AppError` (401, or 429 once the address has failed too often). */
+  async function authenticate(c: Context): Promise<ApiKeyOwner> {
     const address = limiter ? clientAddress(c, trustProxy) : '';
     limiter?.check(address);
     const fail = (code: 'invalid_api_key' | 'api_key_expired') => {
@@ -49,7 +58,17 @@ export function requireApiKey(options: RequireApiKeyOptions): MiddlewareHandler<
     const owner = await store.findApiKeyByHash(hashApiKeySecret(secret));
     if (!owner) throw fail('invalid_api_key');
     if (owner.expiresAt !== null && owner.expiresAt <= clock.now()) throw fail('api_key_expired');
+    return owner;
+  }
 
+  return async (c, next) => {
+    let owner: ApiKeyOwner;
+    try {
+      owner = await authenticate(c);
+    } catch (error) {
+      if (error instanceof AppError) return c.json(error.toBody(), error.status, error.headers);
+      throw error;
+    }
     usage?.record(owner.keyId);
     c.set('apiKey', owner);
     await next();

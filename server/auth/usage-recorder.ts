@@ -24,14 +24,7 @@ export class UsageRecorder {
 
   record(keyId: string): void {
     const now = this.clock.now();
-    const day = utcDay(now);
-    let entry = this.#pending.get(keyId);
-    if (!entry) {
-      entry = { lastUsedAt: now, days: new Map() };
-      this.#pending.set(keyId, entry);
-    }
-    entry.lastUsedAt = now;
-    entry.days.set(day, (entry.days.get(day) ?? 0) + 1);
+    this.#add(keyId, now, utcDay(now), 1);
   }
 
   /** Writes what has been counted since the last flush; concurrent calls queue behind each other. */
@@ -43,10 +36,22 @@ export class UsageRecorder {
       try {
         await this.store.recordApiKeyUsage(batch);
       } catch (error) {
-        this.log('Could not record API key usage', error);
+        this.log('Could not record API key usage; keeping it for the next flush', error);
+        // A busy or briefly unavailable database must not lose the counts.
+        for (const u of batch) for (const [day, count] of u.days) this.#add(u.keyId, u.lastUsedAt, day, count);
       }
     });
     return this.#flushing;
+  }
+
+  #add(keyId: string, at: number, day: string, count: number): void {
+    let entry = this.#pending.get(keyId);
+    if (!entry) {
+      entry = { lastUsedAt: at, days: new Map() };
+      this.#pending.set(keyId, entry);
+    }
+    entry.lastUsedAt = Math.max(entry.lastUsedAt, at);
+    entry.days.set(day, (entry.days.get(day) ?? 0) + count);
   }
 
   start(intervalMs = USAGE_FLUSH_MS): void {

@@ -150,7 +150,8 @@ export function accountRoutes(s: Services) {
         path: '/verify-email',
         tags: ['Accounts'],
         summary: 'The link in the verification mail',
-        request: { query: z.object({ token: z.string().max(200).optional() }) },
+        // No length limit: whatever a mangled link carries must land on the error page, not a JSON 422.
+        request: { query: z.object({ token: z.string().optional() }) },
         responses: { 303: { description: "Verified: redirect to the sign-up's page" }, 200: { description: 'Verified: a small page' }, 400: { description: 'Invalid or expired link: a small page' } },
       }),
       async (c) => {
@@ -181,7 +182,8 @@ export function accountRoutes(s: Services) {
         const user = await store.findUserByEmail(email);
         if (user && user.emailVerifiedAt === null) {
           const organization = findOrganization(config, user.organizationId);
-          await sendVerification(user, organization, await store.pendingPasswordHash(user.id, clock.now()), null);
+          const pending = await store.pendingSignUp(user.id);
+          await sendVerification(user, organization, pending?.passwordHash ?? null, pending?.redirect ?? null);
         }
         return c.json({ status: 'verification_sent' as const }, 202);
       },
@@ -200,7 +202,7 @@ export function accountRoutes(s: Services) {
         limits.signInPerAddress.hit(address(c));
         limits.signInPerEmail.hit(email);
         const user = await store.findUserByEmail(email);
-        const hash = !user ? null : user.emailVerifiedAt !== null ? user.passwordHash : await store.pendingPasswordHash(user.id, clock.now());
+        const hash = !user ? null : user.emailVerifiedAt !== null ? user.passwordHash : ((await store.pendingSignUp(user.id))?.passwordHash ?? null);
         // Unknown emails are checked against a decoy hash: same answer, same time as a wrong password.
         const matches = await verifyPassword(hash ?? (await decoyPasswordHash), password);
         if (!user || !hash || !matches) throw new AppError(401, 'invalid_credentials');

@@ -86,7 +86,8 @@ export function apiKeyRoutes(s: Services) {
         path: '/api/keys/{id}',
         tags: ['API keys'],
         summary: 'Delete (revoke) a key at once',
-        request: { params: z.object({ id: z.string().max(100) }) },
+        // Any id that names none of the user's keys is simply not found, whatever its shape.
+        request: { params: z.object({ id: z.string() }) },
         responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
       }),
       async (c) => {

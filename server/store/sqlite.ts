@@ -22,6 +22,13 @@ const toUser = (r: UserRow): UserRecord => ({
   createdAt: r.created_at,
 });
 
+/**
+ * The `/v1` hot path: one lookup through the unique index on `key_hash`, then the owner by
+ * primary key. Exported so a test can hold SQLite's query plan to that.
+ */
+export const API_KEY_OWNER_SQL = `SELECT k.id AS keyId, k.name AS keyName, k.expires_at AS expiresAt, u.id AS userId, u.email AS email, u.organization_id AS organizationId
+  FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?`;
+
 /** Applies the numbered migrations not yet recorded in `user_version`, each in its own transaction. */
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -55,8 +62,8 @@ export function openSqliteStore(path: string): Store {
     tokenByHash: db.prepare<[string], { user_id: string; password_hash: string | null; redirect: string | null; expires_at: number; used_at: number | null }>(
       'SELECT user_id, password_hash, redirect, expires_at, used_at FROM verification_tokens WHERE token_hash = ?',
     ),
-    pendingPassword: db.prepare<[string, number], { password_hash: string | null }>(
-      'SELECT password_hash FROM verification_tokens WHERE user_id = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+    pendingSignUp: db.prepare<[string], { password_hash: string | null; redirect: string | null }>(
+      'SELECT password_hash, redirect FROM verification_tokens WHERE user_id = ? AND used_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1',
     ),
     useUserTokens: db.prepare('UPDATE verification_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL'),
     verifyUser: db.prepare(
@@ -78,14 +85,12 @@ export function openSqliteStore(path: string): Store {
       'SELECT id, user_id, name, key_start, key_end, expires_at, last_used_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC',
     ),
     deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ? AND user_id = ?'),
-    keyOwner: db.prepare<[Buffer], ApiKeyOwner>(
-      `SELECT k.id AS keyId, k.name AS keyName, k.expires_at AS expiresAt, u.id AS userId, u.email AS email, u.organization_id AS organizationId
-         FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?`,
-    ),
+    keyOwner: db.prepare<[Buffer], ApiKeyOwner>(API_KEY_OWNER_SQL),
     keyLastUsed: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
     // The key may have been deleted since the use was counted: skip it rather than break the batch.
-    keyUsageDay: db.prepare(
-      `INSERT INTO api_key_usage (key_id, day, count) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = ?1)
+    // Named parameters: better-sqlite3 refuses positional values for numbered ones (`?1`).
+    keyUsageDay: db.prepare<{ keyId: string; day: string; count: number }>(
+      `INSERT INTO api_key_usage (key_id, day, count) SELECT @keyId, @day, @count WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = @keyId)
        ON CONFLICT (key_id, day) DO UPDATE SET count = count + excluded.count`,
     ),
     usageSince: db.prepare<[string, string], { keyId: string; day: string; count: number }>(
@@ -107,7 +112,7 @@ export function openSqliteStore(path: string): Store {
   const recordUsage = db.transaction((usage: readonly KeyUsage[]) => {
     for (const u of usage) {
       q.keyLastUsed.run(u.lastUsedAt, u.keyId);
-      for (const [day, count] of u.days) q.keyUsageDay.run(u.keyId, day, count);
+      for (const [day, count] of u.days) q.keyUsageDay.run({ keyId: u.keyId, day, count });
     }
   });
 
@@ -126,8 +131,9 @@ export function openSqliteStore(path: string): Store {
     async createVerificationToken(token) {
       q.insertToken.run(token);
     },
-    async pendingPasswordHash(userId, now) {
-      return q.pendingPassword.get(userId, now)?.password_hash ?? null;
+    async pendingSignUp(userId) {
+      const row = q.pendingSignUp.get(userId);
+      return row && { passwordHash: row.password_hash, redirect: row.redirect };
     },
     async consumeVerificationToken(tokenHash, now) {
       return consume(tokenHash, now);

@@ -20,6 +20,8 @@ export interface NewVerificationToken {
   createdAt: number;
 }
 
+export type PendingSignUp = Pick<NewVerificationToken, 'passwordHash' | 'redirect'>;
+
 export type ConsumeTokenResult =
   | { status: 'verified'; user: UserRecord; redirect: string | null }
   | { status: 'invalid' }
@@ -74,8 +76,13 @@ export interface Store {
   findUserById(id: string): Promise<UserRecord | undefined>;
 
   createVerificationToken(token: NewVerificationToken): Promise<void>;
-  /** Password hash carried by the user's newest unused, unexpired token: what an unverified account signs in with. */
-  pendingPasswordHash(userId: string, now: number): Promise<string | null>;
+  /**
+   * Password hash and redirect carried by the user's newest unused token, expired or not: what an
+   * unverified account signs in with, and what a resent link carries. Expiry ends the link, not
+   * the choices made with it; otherwise a link resent after 24 h would verify an account nobody
+   * can sign in to.
+   */
+  pendingSignUp(userId: string): Promise<PendingSignUp | undefined>;
   /** Marks the token used and the email verified in one transaction; a token works once. */
   consumeVerificationToken(tokenHash: string, now: number): Promise<ConsumeTokenResult>;
 
