@@ -33,6 +33,11 @@ function start(): void {
   const mailer: Mailer = smtp ?? outbox!;
   const usage = new UsageRecorder(store, systemClock);
   usage.start();
+  // Reads already refuse expired sessions; this only keeps abandoned ones from piling up.
+  const sweepSessions = () =>
+    store.deleteExpiredSessions(systemClock.now(), config.sessions.idleMs).catch((error) => console.error('Could not sweep sessions', error));
+  void sweepSessions();
+  const sweeper = setInterval(sweepSessions, 3_600_000).unref();
 
   const app = createApp({
     store,
@@ -56,6 +61,7 @@ function start(): void {
     console.log(`${signal}: finishing requests and closing`);
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(async () => {
+      clearInterval(sweeper);
       await usage.stop();
       smtp?.close();
       await store.close();

@@ -77,7 +77,7 @@ export function openSqliteStore(path: string): Store {
     ),
     touchSession: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
-    deleteExpiredSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    deleteExpiredSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?'),
     insertKey: db.prepare(
       'INSERT INTO api_keys (id, user_id, name, key_hash, key_start, key_end, expires_at, created_at) VALUES (@id, @userId, @name, @keyHash, @start, @end, @expiresAt, @createdAt)',
     ),
@@ -151,8 +151,8 @@ export function openSqliteStore(path: string): Store {
     async deleteSession(idHash) {
       q.deleteSession.run(idHash);
     },
-    async deleteExpiredSessions(now) {
-      return q.deleteExpiredSessions.run(now).changes;
+    async deleteExpiredSessions(now, idleMs) {
+      return q.deleteExpiredSessions.run(now, now - idleMs).changes;
     },
     async createApiKey(key) {
       q.insertKey.run(key);

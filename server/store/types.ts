@@ -90,7 +90,8 @@ export interface Store {
   findSession(idHash: string): Promise<SessionRecord | undefined>;
   touchSession(idHash: string, lastSeenAt: number): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
-  deleteExpiredSessions(now: number): Promise<number>;
+  /** Removes sessions past their absolute lifetime or idle for `idleMs`; returns how many. */
+  deleteExpiredSessions(now: number, idleMs: number): Promise<number>;
 
   createApiKey(key: NewApiKey): Promise<void>;
   /** The user's keys, newest first. */

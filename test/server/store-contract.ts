@@ -192,14 +192,16 @@ export function storeContract(backend: string, open: () => Promise<StoreFixture>
         await store.deleteSession(one.idHash);
       });
 
-      it('deletes the sessions expired at a time and counts them', async () => {
+      it('deletes the sessions expired or idle at a time and counts them', async () => {
         await store.createSession(session(ada.id, 'expired', { expiresAt: T0 }));
         await store.createSession(session(ada.id, 'long gone', { expiresAt: T0 - HOUR }));
-        await store.createSession(session(ada.id, 'alive', { expiresAt: T0 + 1 }));
-        expect(await store.deleteExpiredSessions(T0)).toBe(2);
+        await store.createSession(session(ada.id, 'idle', { lastSeenAt: T0 - 2 * HOUR, expiresAt: T0 + HOUR }));
+        await store.createSession(session(ada.id, 'alive', { lastSeenAt: T0 - HOUR + 1, expiresAt: T0 + 1 }));
+        expect(await store.deleteExpiredSessions(T0, HOUR)).toBe(3);
         expect(await store.findSession(hash('expired'))).toBeUndefined();
+        expect(await store.findSession(hash('idle'))).toBeUndefined();
         expect(await store.findSession(hash('alive'))).toBeDefined();
-        expect(await store.deleteExpiredSessions(T0)).toBe(0);
+        expect(await store.deleteExpiredSessions(T0, HOUR)).toBe(0);
       });
 
       it('refuses a session for a user that does not exist', async () => {
