@@ -17,6 +17,7 @@ const steps = [
   ['component tests (web-test-runner, Chromium)', 'npm', ['run', '--silent', 'test:components']],
   ['end-to-end tests (playwright-core, Chromium)', 'npm', ['run', '--silent', 'test:e2e']],
   ['Storybook build', 'npm', ['run', '--silent', 'build-storybook']],
+  ['Storybook stories render, play and pass axe (Chromium)', 'npm', ['run', '--silent', 'test:stories']],
 ];
 
 const results = [];

@@ -294,6 +294,9 @@ export const styles = css`
   .signed-out-message:only-child {
     margin: 0;
   }
+  ::slotted(*) {
+    margin-inline: auto;
+  }
   .load-error {
     border-color: var(--_danger);
     color: var(--_danger);

@@ -3,6 +3,8 @@ import { css } from 'lit';
 /** The card layout shared by `<perso-signup>` and `<perso-signin>`. */
 export const authStyles = css`
   :host {
+    /* A host may centre its content; the card's own text stays aligned to the start. */
+    text-align: start;
     width: 100%;
     max-width: var(--perso-max-width, 25rem);
     padding: calc(var(--_space) * 2);

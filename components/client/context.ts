@@ -1,10 +1,16 @@
 import { createContext } from '@lit/context';
 import { PersoClient } from './api-client.js';
 
-/** Hosts (and stories) may provide one client to every element below them. */
-export const clientContext = createContext<PersoClient>(Symbol('perso-client'));
+/**
+ * Hosts (and stories) may provide one client to every element below them. The key is a
+ * registered symbol so elements loaded from separate per-element bundles still match it.
+ */
+export const clientContext = createContext<PersoClient>(Symbol.for('perso.client'));
 
-const sharedClients = new Map<string, PersoClient>();
+// One registry per page, not per bundle: `perso-signin.js` and `perso-api-keys.js` loaded
+// separately must still share a session.
+const registry = Symbol.for('perso.sharedClients');
+const sharedClients: Map<string, PersoClient> = ((globalThis as Record<symbol, unknown>)[registry] ??= new Map()) as Map<string, PersoClient>;
 
 /**
  * Elements without a provided client share one per server URL, so a sign-in in

@@ -1,0 +1,59 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import '../components/signin/perso-signin.js';
+import type { PersoSignin } from '../components/signin/perso-signin.js';
+import { demoUser, reply, withMockApi, type MockApiOptions } from './mock-api.js';
+import { mount, shows, submit } from './play.js';
+
+type Args = Pick<PersoSignin, 'organization' | 'theme'>;
+
+const meta = {
+  title: 'Elements/perso-signin',
+  component: 'perso-signin',
+  decorators: [withMockApi],
+  args: { organization: 'default' },
+  render: (args) => html`<perso-signin organization=${args.organization} theme=${ifDefined(args.theme)}></perso-signin>`,
+} satisfies Meta<Args>;
+
+export default meta;
+type Story = StoryObj<Args>;
+
+const fake = (perso: MockApiOptions) => ({ perso });
+const credentials = { Email: 'ada@example.com', Password: 'correct horse battery' };
+
+export const Default: Story = {};
+
+export const InvalidCredentials: Story = {
+  name: 'Invalid credentials',
+  parameters: fake({ routes: { 'POST /api/signin': reply.error(401, 'invalid_credentials', 'The email or password is incorrect.') } }),
+  play: async ({ canvasElement }) => {
+    const { screen } = await mount(canvasElement, 'perso-signin');
+    await submit(screen, credentials, 'Sign in');
+    await shows(screen, 'The email or password is incorrect.');
+  },
+};
+
+export const EmailNotVerified: Story = {
+  name: 'Email not verified',
+  parameters: fake({
+    routes: { 'POST /api/signin': reply.error(403, 'email_not_verified', 'Verify your email address before signing in. We can send the link again.') },
+  }),
+  play: async ({ canvasElement }) => {
+    const { screen } = await mount(canvasElement, 'perso-signin');
+    await submit(screen, credentials, 'Sign in');
+    await shows(screen, 'Verify your email address before signing in.');
+    await screen.findByRole('button', { name: 'Resend email' });
+  },
+};
+
+export const SignedIn: Story = {
+  name: 'Signed in',
+  parameters: fake({ user: demoUser }),
+};
+
+export const Dark: Story = {
+  name: 'Dark theme',
+  args: { theme: 'dark' },
+  parameters: fake({ methods: { passkey: true, social: [{ id: 'github', name: 'GitHub' }] } }),
+};
