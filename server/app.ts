@@ -61,11 +61,14 @@ export function createApp(deps: AppDeps) {
   const allowedOrigins = allAllowedOrigins(deps.config);
 
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.use('*', secureHeaders({
+  app.use(
+    '*',
+    secureHeaders({
       contentSecurityPolicy: PAGE_CSP,
       crossOriginResourcePolicy: 'same-site',
       strictTransportSecurity: deps.config.cookie.secure ? 'max-age=15552000; includeSubDomains' : false,
-    }));
+    }),
+  );
   app.use(
     '/api/*',
     corsForAllowedOrigins(allowedOrigins),
@@ -74,9 +77,9 @@ export function createApp(deps: AppDeps) {
       c.header('Cache-Control', 'no-store');
     },
     originGuard(allowedOrigins),
-    ...jsonBodyOnly(),
+    jsonBodyOnly(),
   );
-  app.use('/v1/*', ...jsonBodyOnly());
+  app.use('/v1/*', jsonBodyOnly());
 
   const routes = app
     .route('/', accountRoutes(services))

@@ -12,16 +12,21 @@ const MAX_BODY = 64 * 1024;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
-/** 413 over 64 KiB, 415 for a body that isn't JSON, 400 for JSON that doesn't parse — before any handler runs. */
-export const jsonBodyOnly = (): MiddlewareHandler[] => [
-  bodyLimit({
-    maxSize: MAX_BODY,
-    onError: () => {
-      throw new AppError(413, 'payload_too_large');
-    },
-  }),
-  async (c, next) => {
-    if (UNSAFE.has(c.req.method) && c.req.raw.body !== null) {
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY,
+  onError: () => {
+    throw new AppError(413, 'payload_too_large');
+  },
+});
+
+/**
+ * 413 over 64 KiB, 415 for a body that isn't JSON, 400 for JSON that doesn't parse — before any
+ * handler runs. Reads carry no body, so they skip it (it would cost every GET a body check).
+ */
+export const jsonBodyOnly = (): MiddlewareHandler => async (c, next) => {
+  if (!UNSAFE.has(c.req.method)) return next();
+  return limitBody(c, async () => {
+    if (c.req.raw.body !== null) {
       const text = await c.req.text();
       if (text.length > 0) {
         const type = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
@@ -34,8 +39,8 @@ export const jsonBodyOnly = (): MiddlewareHandler[] => [
       }
     }
     await next();
-  },
-];
+  });
+};
 
 /**
  * CORS with credentials for allowed origins only. Hono's `cors()` sends

@@ -31,6 +31,7 @@ export function v1Routes(s: Services) {
           key: { id: k.keyId, name: k.keyName },
         },
         200,
+        { 'Cache-Control': 'no-store' },
       );
     },
   );

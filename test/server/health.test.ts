@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { countCalls } from './api-keys.helpers.js';
 import { createHarness, type Harness } from './helpers.js';
 
-describe('GET /api/health', () => {
+describe('GET /health', () => {
   let h: Harness;
   afterEach(() => h.close());
 
   it('answers {status:"ok"} without a session, a key or the database', async () => {
     h = createHarness();
     const reads = (['findSession', 'findUserById', 'findApiKeyByHash'] as const).map((m) => countCalls(h.store, m));
-    const response = await h.app.request('/api/health');
+    const response = await h.app.request('/health');
     expect(response.status).toBe(200);
     expect(await response.json()).toStrictEqual({ status: 'ok' });
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -19,6 +19,6 @@ describe('GET /api/health', () => {
   it('is in the OpenAPI document', async () => {
     h = createHarness();
     const doc = (await (await h.app.request('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/keys', '/api/keys/{id}', '/v1/whoami']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/api/keys', '/api/keys/{id}', '/v1/whoami']));
   });
 });

@@ -150,9 +150,9 @@ describe('UsageRecorder with the SQLite store', () => {
     expect(watcher.usageRows()).toEqual([{ key_id: key.id, day: '2026-11-26', count: 3 }]);
   });
 
-  it('flushes every 2 s once started, so GET /api/keys shows lastUsedAt within 5 s', async () => {
+  it('flushes every 3 s once started, so GET /api/keys shows lastUsedAt within 5 s', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    expect(USAGE_FLUSH_MS).toBe(2000);
+    expect(USAGE_FLUSH_MS).toBe(3000);
     const { secret } = await createKey(h);
     h.usage.start();
     await use(secret);
@@ -211,35 +211,38 @@ describe('the real server', () => {
     await seed.createApiKey({ id: 'k1', userId: 'u1', name: 'k', start: secret.slice(4, 8), end: secret.slice(-4), expiresAt: null, createdAt: 1, keyHash: hashApiKeySecret(secret) });
     await seed.close();
 
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PERSO_PORT: String(port), PERSO_HOST: '127.0.0.1', PERSO_DB: dbPath, PERSO_DEMO: 'false', NODE_ENV: 'production', PERSO_CONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk;
-          if (output.includes('Perso server on')) resolve();
-        });
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-        void exited.then(() => reject(new Error(`server exited:\n${output}`)));
+      const port = await freePort();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        env: { ...process.env, PERSO_PORT: String(port), PERSO_HOST: '127.0.0.1', PERSO_DB: dbPath, PERSO_DEMO: 'false', NODE_ENV: 'production', PERSO_CONFIG: '', SMTP_URL: '', DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const response = await fetch(`http://127.0.0.1:${port}/v1/whoami`, { headers: bearer(secret) });
-      expect(response.status).toBe(200);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+      let output = '';
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', (chunk: Buffer) => {
+            output += chunk;
+            if (output.includes('Perso server on')) resolve();
+          });
+          child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+          void exited.then(() => reject(new Error(`server exited:\n${output}`)));
+        });
+        const response = await fetch(`http://127.0.0.1:${port}/v1/whoami`, { headers: bearer(secret) });
+        expect(response.status).toBe(200);
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
 
-    const store = openSqliteStore(dbPath);
-    const [key] = await store.listApiKeys('u1');
-    expect(key!.lastUsedAt).toEqual(expect.any(Number));
-    expect(await store.apiKeyUsage('u1', '2000-01-01')).toEqual([{ keyId: 'k1', day: utcDay(key!.lastUsedAt!), count: 1 }]);
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+      const store = openSqliteStore(dbPath);
+      const [key] = await store.listApiKeys('u1');
+      expect(key!.lastUsedAt).toEqual(expect.any(Number));
+      expect(await store.apiKeyUsage('u1', '2000-01-01')).toEqual([{ keyId: 'k1', day: utcDay(key!.lastUsedAt!), count: 1 }]);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

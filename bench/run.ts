@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: runs each section in turn, prints its goals and writes one combined JSON to
+ * bench/results/. Options: --duration=SECONDS --runs=N --large-keys=N --only=name,name.
+ * A new section is one more entry in SECTIONS.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { apiKeysSection } from './api-keys.js';
+import { bundleSizeSection } from './bundle-size.js';
+import type { BenchOptions, Section, SectionResult } from './section.js';
+
+const SECTIONS: Section[] = [bundleSizeSection, apiKeysSection];
+
+function parseOptions(argv: string[]): BenchOptions & { only?: string[] } {
+  const flags = new Map(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string]));
+  const number = (name: string, fallback: number) => {
+    const value = flags.has(name) ? Number(flags.get(name)) : fallback;
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+    return value;
+  };
+  return {
+    durationSeconds: number('duration', 10),
+    runs: number('runs', 3),
+    largeKeys: number('large-keys', 1_000_000),
+    only: flags.get('only')?.split(','),
+  };
+}
+
+const options = parseOptions(process.argv.slice(2));
+const started = new Date();
+const results: SectionResult[] = [];
+for (const section of SECTIONS.filter((s) => !options.only || options.only.includes(s.name))) {
+  results.push(await section.run(options));
+}
+
+console.log('\nGoals');
+for (const { name, goals } of results) {
+  for (const g of goals) {
+    console.log(`  ${g.met ? 'met ' : 'MISS'}  ${name}: ${g.name} = ${Number(g.value.toPrecision(4))} (goal ${g.compare} ${g.goal})`);
+    console.log(`        ${g.how}`);
+  }
+}
+
+const dir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+const report = {
+  startedAt: started.toISOString(),
+  seconds: (Date.now() - started.getTime()) / 1000,
+  machine: { cpus: availableParallelism(), model: cpus()[0]?.model, node: process.version, platform: process.platform },
+  options,
+  sections: results,
+};
+const file = `${dir}bench-${started.toISOString().replace(/[:.]/g, '-')}.json`;
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(`${dir}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nResults: ${file} (also bench/results/latest.json), ${report.seconds.toFixed(0)} s in all`);

@@ -1,0 +1,48 @@
+/** What every benchmark section returns, so `run.ts` can print and save them alike. */
+
+export interface Goal {
+  name: string;
+  value: number;
+  goal: number;
+  /** Whether `value` must be at least or at most `goal`. */
+  compare: '>=' | '<=';
+  met: boolean;
+  /** How the value was measured, in a sentence. */
+  how: string;
+}
+
+export interface SectionResult {
+  name: string;
+  goals: Goal[];
+  /** Raw measurements, kept in the JSON for later comparison. */
+  details: unknown;
+}
+
+export interface BenchOptions {
+  /** Seconds per measured load run. */
+  durationSeconds: number;
+  /** Measured runs per route and database; the median counts. */
+  runs: number;
+  /** Keys in the large database. */
+  largeKeys: number;
+}
+
+export interface Section {
+  name: string;
+  run(options: BenchOptions): Promise<SectionResult>;
+}
+
+export const goal = (name: string, value: number, compare: Goal['compare'], target: number, how: string): Goal => ({
+  name,
+  value,
+  goal: target,
+  compare,
+  met: compare === '>=' ? value >= target : value <= target,
+  how,
+});
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
