@@ -185,8 +185,7 @@ export const apiKeysSection: Section = {
           0.85,
           `median req/s of GET /v1/whoami (valid key) ÷ GET /health on the same server; the lower of ${fixed(small.throughputRatio)} (1,000 keys) and ${fixed(large.throughputRatio)} (${many} keys). ` +
             `From server CPU per request instead: ${fixed(small.cpuRatio)} and ${fixed(large.cpuRatio)}. ` +
-            `Note /health also runs the /api/* middleware (CORS, Cache-Control, origin guard) that /v1 skips; against the same route without the key check ` +
-            `(its CPU cost measured in process, over whoami's CPU per HTTP request) the estimate is ${fixed(small.keyCheckRatio)} and ${fixed(large.keyCheckRatio)}.`,
+            `Both routes run the same middleware (security headers); /health does no key check and no database read.`,
         ),
         goal(
           `that ratio with ${many} keys ÷ with 1,000`,

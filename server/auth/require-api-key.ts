@@ -4,7 +4,7 @@ import { systemClock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyOwner, Store } from '../store/types.js';
 import { API_KEY_PATTERN, hashApiKeySecret } from './api-key-secret.js';
-import { clientAddress } from './client-address.js';
+import { clientAddress, requestHeader } from './node-request.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { UsageRecorder } from './usage-recorder.js';
 
@@ -53,7 +53,7 @@ export function requireApiKey(options: RequireApiKeyOptions): MiddlewareHandler<
       return new AppError(401, code, undefined, undefined, bearerChallenge);
     };
 
-    const secret = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+    const secret = presentedKey(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key'));
     if (!secret || !API_KEY_PATTERN.test(secret)) throw fail('invalid_api_key');
     const owner = await store.findApiKeyByHash(hashApiKeySecret(secret));
     if (!owner) throw fail('invalid_api_key');

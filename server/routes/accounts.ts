@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { clientAddress } from '../auth/client-address.js';
+import { clientAddress } from '../auth/node-request.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { randomToken, sha256Hex } from '../auth/tokens.js';
 import type { Organization } from '../config.js';
