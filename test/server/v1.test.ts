@@ -50,6 +50,17 @@ describe('GET /v1/whoami (§6)', () => {
     expect(((await response.json()) as { key: { id: string } }).key.id).toBe(key.id);
   });
 
+  it("reads the key from Node's parsed headers when served by @hono/node-server", async () => {
+    const { key, secret } = await createKey(h);
+    const node = (headers: Record<string, string>) => ({ incoming: { socket: { remoteAddress: '127.0.0.1' }, headers } });
+    const served = await h.app.request('/v1/whoami', {}, node({ authorization: `Bearer ${secret}` }));
+    expect(served.status).toBe(200);
+    expect(((await served.json()) as { key: { id: string } }).key.id).toBe(key.id);
+    const viaApiKey = await h.app.request('/v1/whoami', {}, node({ 'x-api-key': secret }));
+    expect(viaApiKey.status).toBe(200);
+    await expectRefused(await h.app.request('/v1/whoami', {}, node({})), 'invalid_api_key');
+  });
+
   it('names the user’s organization from the configuration', async () => {
     await h.close();
     h = createHarness({ config: testConfig({}, { organizations: [{ id: 'acme', name: 'Acme Research' }] }) });
