@@ -1,10 +1,14 @@
-import { fileURLToPath } from 'node:url';
-process.env.TZ ??= 'America/New_York'; // end-of-day expiry must be computed in the user's zone, not UTC
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
 
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+// Chromium inherits this zone: end-of-day expiry must be computed in the user's zone, and in
+// UTC a wrong conversion would pass unnoticed.
+process.env.TZ ??= 'America/New_York';
+
+const executablePath = chromiumPath();
 if (!existsSync(executablePath)) {
   throw new Error(
     `Chromium not found at ${executablePath}. Run \`npm run browser\` (or \`apt-get install -y chromium\`), or set CHROME_PATH to a Chrome/Chromium binary.`,
@@ -30,17 +34,7 @@ export default {
     chromeLauncher({
       launchOptions: {
         executablePath,
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

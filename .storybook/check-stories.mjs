@@ -9,9 +9,10 @@ import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('../storybook-static/', import.meta.url));
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+const executablePath = chromiumPath();
 if (!existsSync(join(root, 'index.json'))) fail('storybook-static/ is missing: run `npm run build-storybook` first.');
 if (!existsSync(executablePath)) fail(`Chromium not found at ${executablePath}: run \`npm run browser\` or set CHROME_PATH.`);
 
@@ -32,7 +33,7 @@ const index = JSON.parse(await readFile(join(root, 'index.json'), 'utf8'));
 const stories = Object.values(index.entries).filter((entry) => entry.type === 'story');
 const browser = await chromium.launch({
   executablePath,
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: CHROMIUM_ARGS,
 });
 const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
 // Storybook reports on its channel: errors, then `storyFinished` (after the play function and

@@ -4,6 +4,20 @@ import { css } from 'lit';
  * Design tokens. Every look is a `--perso-*` custom property so hosts theme the kit from
  * outside; light by default, dark from `prefers-color-scheme` or `theme="dark"`.
  */
+/** The dark palette, applied by the system preference or by `theme="dark"`. */
+const dark = css`
+  --_bg: var(--perso-color-background, #111827);
+  --_fg: var(--perso-color-text, #f9fafb);
+  --_muted: var(--perso-color-muted, #9ca3af);
+  --_border: var(--perso-color-border, #374151);
+  --_primary: var(--perso-color-primary, #818cf8);
+  --_on-primary: var(--perso-color-on-primary, #111827);
+  --_danger: var(--perso-color-danger, #f87171);
+  --_success: var(--perso-color-success, #34d399);
+  --_surface: var(--perso-color-surface, #1f2937);
+  color-scheme: dark;
+`;
+
 export const tokens = css`
   :host {
     --_bg: var(--perso-color-background, #ffffff);
@@ -38,28 +52,10 @@ export const tokens = css`
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_bg: var(--perso-color-background, #111827);
-      --_fg: var(--perso-color-text, #f9fafb);
-      --_muted: var(--perso-color-muted, #9ca3af);
-      --_border: var(--perso-color-border, #374151);
-      --_primary: var(--perso-color-primary, #818cf8);
-      --_on-primary: var(--perso-color-on-primary, #111827);
-      --_danger: var(--perso-color-danger, #f87171);
-      --_success: var(--perso-color-success, #34d399);
-      --_surface: var(--perso-color-surface, #1f2937);
-      color-scheme: dark;
+      ${dark}
     }
   }
   :host([theme='dark']) {
-    --_bg: var(--perso-color-background, #111827);
-    --_fg: var(--perso-color-text, #f9fafb);
-    --_muted: var(--perso-color-muted, #9ca3af);
-    --_border: var(--perso-color-border, #374151);
-    --_primary: var(--perso-color-primary, #818cf8);
-    --_on-primary: var(--perso-color-on-primary, #111827);
-    --_danger: var(--perso-color-danger, #f87171);
-    --_success: var(--perso-color-success, #34d399);
-    --_surface: var(--perso-color-surface, #1f2937);
-    color-scheme: dark;
+    ${dark}
   }
 `;

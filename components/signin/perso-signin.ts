@@ -1,19 +1,14 @@
-import { Task, TaskStatus } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
-import { loadAuthConfig, oauthStartUrl } from '../auth/config.js';
-import { CredentialFields } from '../auth/credentials.js';
-import { describeError } from '../auth/errors.js';
+import { oauthStartUrl } from '../auth/config.js';
+import { StepFocus } from '../auth/focus.js';
+import { AuthGate } from '../auth/gate.js';
+import { AuthMethods } from '../auth/methods.js';
 import { ResendAction } from '../auth/resend.js';
-import { SessionController } from '../client/session-controller.js';
-import { renderAlert, renderAlternatives, renderConfigError, renderDivider, renderHeader, renderLoading, renderSignedIn } from '../auth/views.js';
+import { SignOutAction } from '../auth/sign-out.js';
 import { msg } from '../base/localize.js';
 import { PersoElement } from '../base/perso-element.js';
-import { ApiError } from '../client/api-error.js';
-import type { OrganizationConfig, SocialProvider } from '../client/types.js';
 import { styles } from './perso-signin.styles.js';
-
-type Step = 'loading' | 'config-error' | 'form' | 'signed-in';
 
 /**
  * Signs a person in with the methods the organization enables: email and password, a
@@ -70,103 +65,54 @@ type Step = 'loading' | 'config-error' | 'form' | 'signed-in';
 export class PersoSignin extends PersoElement {
   static override styles = styles;
 
-  #config = new Task(this, {
-    task: ([client, organization], { signal }) => loadAuthConfig(client, organization, signal),
-    args: () => [this.client, this.organization] as const,
-  });
-  #session = new SessionController(this, () => this.client);
-  #credentials = new CredentialFields(this, 'sign-in');
+  #gate = new AuthGate(this, () => this.client, () => this.organization);
+  #focus = new StepFocus(this);
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
+  #methods = new AuthMethods(this, {
+    purpose: 'sign-in',
+    labels: { heading: 'signin.heading', passkey: 'signin.passkey', submit: 'signin.submit', busy: 'signin.busy' },
+    reset: () => {
+      this.alert = this.unverifiedEmail = undefined;
+      this.#resend.reset();
+    },
+    send: (email, password) => this.client.signIn(email, password),
+    sent: (_email, user) => {
+      this.#focus.headingAfterUpdate();
+      this.emit('perso-signed-in', { user });
+    },
+    failed: (error, email) => this.#fail(error, email),
+    continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, window.location.href)),
+  });
+  #signOut = new SignOutAction(this, () => this.client, {
+    started: () => {
+      this.alert = this.unverifiedEmail = undefined;
+    },
+    signedOut: () => this.#focus.headingAfterUpdate(),
+    failed: (error) => this.#fail(error),
+  });
 
-  @state() private busy = false;
-  @state() private signingOut = false;
   @state() private alert?: string;
   /** Set when the password was right but the email is not verified yet: offer to resend. */
   @state() private unverifiedEmail?: string;
-
-  #focusHeading = false;
-
-  override updated(): void {
-    if (!this.#focusHeading) return;
-    this.#focusHeading = false;
-    this.renderRoot.querySelector<HTMLElement>('.heading')?.focus();
-  }
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
     window.location.assign(url);
   }
 
-  #submit = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    if (this.busy) return;
-    this.alert = this.unverifiedEmail = undefined;
-    this.#resend.reset();
-    if (!this.#credentials.validate()) return;
-    const email = this.#credentials.address;
-    this.busy = true;
-    try {
-      const user = await this.client.signIn(email, this.#credentials.password);
-      this.#credentials.password = '';
-      this.#focusHeading = true;
-      this.emit('perso-signed-in', { user });
-    } catch (error) {
-      this.#fail(error, email);
-    } finally {
-      this.busy = false;
-    }
-  };
-
   #fail(error: unknown, email?: string): void {
-    const detail = describeError(error);
-    const code = error instanceof ApiError ? error.code : detail.code;
-    if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
-      const unplaced = this.#credentials.showServerErrors(error.fields);
-      this.alert = unplaced.length > 0 ? unplaced.join(' ') : undefined;
-    } else {
-      this.alert = detail.message;
-      if (code === 'email_not_verified') this.unverifiedEmail = email;
-      if (code === 'invalid_credentials') {
-        this.#credentials.password = '';
-        void this.#credentials.focus('password');
+    const { detail, alert, onFields } = this.#methods.place(error);
+    this.alert = alert;
+    if (!onFields) {
+      if (detail.code === 'email_not_verified') this.unverifiedEmail = email;
+      if (detail.code === 'invalid_credentials') {
+        this.#methods.fields.password = '';
+        void this.#methods.fields.focus('password');
       } else {
-        void this.#keepFocus();
+        void this.#focus.keep();
       }
     }
     this.emit('perso-error', detail);
-  }
-
-  /** A disabled busy button drops focus; put it back so keyboard users stay in the form. */
-  async #keepFocus(): Promise<void> {
-    await this.updateComplete;
-    if (!this.shadowRoot?.activeElement) this.renderRoot.querySelector<HTMLElement>('button[type=submit], .heading')?.focus();
-  }
-
-  #signOut = async (): Promise<void> => {
-    this.signingOut = true;
-    this.alert = this.unverifiedEmail = undefined;
-    try {
-      await this.client.signOut();
-      this.#focusHeading = true;
-    } catch (error) {
-      this.#fail(error);
-    } finally {
-      this.signingOut = false;
-    }
-  };
-
-  #continueWith = (provider: SocialProvider): void => {
-    this.navigate(oauthStartUrl(this.client, provider.id, this.organization, window.location.href));
-  };
-
-  // The WebAuthn ceremony arrives with the server's passkey routes (API.md §3); until then no
-  // organization config enables passkeys, so this button is never shown.
-  #startPasskey = (): void => {};
-
-  get #step(): Step {
-    if (this.#config.status === TaskStatus.ERROR) return 'config-error';
-    if (this.#config.status !== TaskStatus.COMPLETE) return 'loading';
-    return this.#session.user ? 'signed-in' : 'form';
   }
 
   override render(): TemplateResult {
@@ -174,46 +120,18 @@ export class PersoSignin extends PersoElement {
   }
 
   #renderStep(): TemplateResult {
-    switch (this.#step) {
-      case 'loading':
-        return html`${renderHeader(msg('signin.heading'))}${renderLoading()}`;
-      case 'config-error':
-        return html`${renderHeader(msg('signin.heading'))}${renderConfigError(describeError(this.#config.error).message, () => this.#config.run())}`;
+    switch (this.#gate.step) {
+      case 'pending':
+        return this.#gate.renderPending(msg('signin.heading'));
       case 'signed-in':
-        return renderSignedIn(this.#session.user!, this.signingOut, this.#signOut, this.alert);
-      case 'form':
-        return this.#renderForm(this.#config.value!);
+        return this.#signOut.render(this.#gate.user!, this.alert);
+      case 'ready':
+        return this.#methods.render(this.#gate.config!, this.alert, this.#renderResend());
     }
   }
 
-  #renderForm(config: OrganizationConfig): TemplateResult {
-    const { password, passkey, social } = config.methods;
-    const alternatives = renderAlternatives({
-      passkey: passkey ? { label: msg('signin.passkey'), onClick: this.#startPasskey } : undefined,
-      social,
-      disabled: this.busy,
-      onSocial: this.#continueWith,
-    });
-    return html`
-      ${renderHeader(msg('signin.heading'), msg('auth.subtitle', { organization: config.organization.name }))}
-      ${this.alert ? renderAlert(this.alert) : nothing}
-      ${this.unverifiedEmail ? html`<div class="stack resend">${this.#resend.render(this.unverifiedEmail)}</div>` : nothing}
-      ${alternatives}
-      ${alternatives !== nothing && password ? renderDivider() : nothing}
-      ${password ? this.#renderPasswordForm() : nothing}
-      ${!password && alternatives === nothing ? html`<p class="lead">${msg('auth.noMethods')}</p>` : nothing}
-    `;
-  }
-
-  #renderPasswordForm(): TemplateResult {
-    return html`
-      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.#submit}>
-        ${this.#credentials.render({ busy: this.busy })}
-        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${this.busy}>
-          ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${msg('signin.busy')}` : msg('signin.submit')}
-        </button>
-      </form>
-    `;
+  #renderResend(): TemplateResult | typeof nothing {
+    return this.unverifiedEmail ? html`<div class="stack resend">${this.#resend.render(this.unverifiedEmail)}</div>` : nothing;
   }
 }
 

@@ -1,19 +1,17 @@
-import { Task, TaskStatus } from '@lit/task';
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { loadAuthConfig, oauthStartUrl } from '../auth/config.js';
-import { CredentialFields } from '../auth/credentials.js';
-import { describeError } from '../auth/errors.js';
+import { oauthStartUrl } from '../auth/config.js';
+import { StepFocus } from '../auth/focus.js';
+import { AuthGate } from '../auth/gate.js';
+import { AuthMethods } from '../auth/methods.js';
 import { ResendAction } from '../auth/resend.js';
-import { SessionController } from '../client/session-controller.js';
-import { renderAlert, renderAlternatives, renderConfigError, renderDivider, renderHeader, renderLoading, renderSignedIn } from '../auth/views.js';
+import { SignOutAction } from '../auth/sign-out.js';
+import { renderHeader } from '../auth/views.js';
 import { msg } from '../base/localize.js';
 import { PersoElement } from '../base/perso-element.js';
-import { ApiError } from '../client/api-error.js';
-import type { OrganizationConfig, SocialProvider } from '../client/types.js';
 import { styles } from './perso-signup.styles.js';
 
-type Step = 'loading' | 'config-error' | 'form' | 'check-inbox' | 'signed-in';
+type Step = 'pending' | 'signed-in' | 'check-inbox' | 'form';
 
 /**
  * Creates an account with the methods the organization enables: email and password, a
@@ -71,112 +69,70 @@ type Step = 'loading' | 'config-error' | 'form' | 'check-inbox' | 'signed-in';
 export class PersoSignup extends PersoElement {
   static override styles = styles;
 
-  #config = new Task(this, {
-    task: ([client, organization], { signal }) => loadAuthConfig(client, organization, signal),
-    args: () => [this.client, this.organization] as const,
-  });
-  #session = new SessionController(this, () => this.client);
-  #credentials = new CredentialFields(this, 'sign-up');
+  #gate = new AuthGate(this, () => this.client, () => this.organization);
+  #focus = new StepFocus(this);
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
+  #methods = new AuthMethods(this, {
+    purpose: 'sign-up',
+    labels: { heading: 'signup.heading', passkey: 'signup.passkey', submit: 'signup.submit', busy: 'signup.busy' },
+    reset: () => {
+      this.alert = undefined;
+    },
+    send: (email, password) =>
+      this.client.signUp({
+        email,
+        password,
+        organization: this.organization,
+        ...(this.redirect ? { redirect: this.redirect } : {}),
+      }),
+    sent: (email) => {
+      this.#resend.reset();
+      this.sentTo = email;
+      this.#focus.headingAfterUpdate();
+      this.emit('perso-signed-up', { email, method: 'password' });
+    },
+    failed: (error) => this.#fail(error),
+    continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, window.location.href)),
+  });
+  #signOut = new SignOutAction(this, () => this.client, {
+    started: () => {
+      this.alert = undefined;
+    },
+    signedOut: () => {
+      this.sentTo = undefined;
+      this.#focus.headingAfterUpdate();
+    },
+    failed: (error) => this.#fail(error),
+  });
 
   /** Where the verification link leads once the email is verified; must be on an allowed origin. */
   @property() redirect?: string;
 
-  @state() private busy = false;
-  @state() private signingOut = false;
   @state() private alert?: string;
   /** The address the verification mail went to; set once the server accepted the sign-up. */
   @state() private sentTo?: string;
-
-  #focusHeading = false;
-
-  override updated(): void {
-    if (!this.#focusHeading) return;
-    this.#focusHeading = false;
-    this.renderRoot.querySelector<HTMLElement>('.heading')?.focus();
-  }
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
     window.location.assign(url);
   }
 
-  #submit = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    if (this.busy) return;
-    this.alert = undefined;
-    if (!this.#credentials.validate()) return;
-    const email = this.#credentials.address;
-    this.busy = true;
-    try {
-      await this.client.signUp({
-        email,
-        password: this.#credentials.password,
-        organization: this.organization,
-        ...(this.redirect ? { redirect: this.redirect } : {}),
-      });
-      this.#credentials.password = '';
-      this.#resend.reset();
-      this.sentTo = email;
-      this.#focusHeading = true;
-      this.emit('perso-signed-up', { email, method: 'password' });
-    } catch (error) {
-      this.#fail(error);
-    } finally {
-      this.busy = false;
-    }
-  };
-
   #fail(error: unknown): void {
-    const detail = describeError(error);
-    if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
-      const unplaced = this.#credentials.showServerErrors(error.fields);
-      this.alert = unplaced.length > 0 ? unplaced.join(' ') : undefined;
-    } else {
-      this.alert = detail.message;
-      void this.#keepFocus();
-    }
+    const { detail, alert, onFields } = this.#methods.place(error);
+    this.alert = alert;
+    if (!onFields) void this.#focus.keep();
     this.emit('perso-error', detail);
-  }
-
-  /** A disabled busy button drops focus; put it back so keyboard users stay in the form. */
-  async #keepFocus(): Promise<void> {
-    await this.updateComplete;
-    if (!this.shadowRoot?.activeElement) this.renderRoot.querySelector<HTMLElement>('button[type=submit], .heading')?.focus();
   }
 
   #changeEmail = (): void => {
     this.sentTo = undefined;
     this.#resend.reset();
-    void this.#credentials.focus('email');
+    void this.#methods.fields.focus('email');
   };
-
-  #signOut = async (): Promise<void> => {
-    this.signingOut = true;
-    this.alert = undefined;
-    try {
-      await this.client.signOut();
-      this.sentTo = undefined;
-      this.#focusHeading = true;
-    } catch (error) {
-      this.#fail(error);
-    } finally {
-      this.signingOut = false;
-    }
-  };
-
-  #continueWith = (provider: SocialProvider): void => {
-    this.navigate(oauthStartUrl(this.client, provider.id, this.organization, window.location.href));
-  };
-
-  // The WebAuthn ceremony arrives with the server's passkey routes (API.md §3); until then no
-  // organization config enables passkeys, so this button is never shown.
-  #startPasskey = (): void => {};
 
   get #step(): Step {
-    if (this.#config.status === TaskStatus.ERROR) return 'config-error';
-    if (this.#config.status !== TaskStatus.COMPLETE) return 'loading';
-    if (this.#session.user) return 'signed-in';
+    const step = this.#gate.step;
+    if (step !== 'ready') return step;
     return this.sentTo ? 'check-inbox' : 'form';
   }
 
@@ -186,46 +142,15 @@ export class PersoSignup extends PersoElement {
 
   #renderStep(): TemplateResult {
     switch (this.#step) {
-      case 'loading':
-        return html`${renderHeader(msg('signup.heading'))}${renderLoading()}`;
-      case 'config-error':
-        return html`${renderHeader(msg('signup.heading'))}${renderConfigError(describeError(this.#config.error).message, () => this.#config.run())}`;
+      case 'pending':
+        return this.#gate.renderPending(msg('signup.heading'));
       case 'signed-in':
-        return renderSignedIn(this.#session.user!, this.signingOut, this.#signOut, this.alert);
+        return this.#signOut.render(this.#gate.user!, this.alert);
       case 'check-inbox':
         return this.#renderCheckInbox(this.sentTo!);
       case 'form':
-        return this.#renderForm(this.#config.value!);
+        return this.#methods.render(this.#gate.config!, this.alert);
     }
-  }
-
-  #renderForm(config: OrganizationConfig): TemplateResult {
-    const { password, passkey, social } = config.methods;
-    const alternatives = renderAlternatives({
-      passkey: passkey ? { label: msg('signup.passkey'), onClick: this.#startPasskey } : undefined,
-      social,
-      disabled: this.busy,
-      onSocial: this.#continueWith,
-    });
-    return html`
-      ${renderHeader(msg('signup.heading'), msg('auth.subtitle', { organization: config.organization.name }))}
-      ${this.alert ? renderAlert(this.alert) : nothing}
-      ${alternatives}
-      ${alternatives !== nothing && password ? renderDivider() : nothing}
-      ${password ? this.#renderPasswordForm() : nothing}
-      ${!password && alternatives === nothing ? html`<p class="lead">${msg('auth.noMethods')}</p>` : nothing}
-    `;
-  }
-
-  #renderPasswordForm(): TemplateResult {
-    return html`
-      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.#submit}>
-        ${this.#credentials.render({ busy: this.busy })}
-        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${this.busy}>
-          ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${msg('signup.busy')}` : msg('signup.submit')}
-        </button>
-      </form>
-    `;
   }
 
   #renderCheckInbox(email: string): TemplateResult {

@@ -1,0 +1,55 @@
+import { Task, TaskStatus } from '@lit/task';
+import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { PersoClient } from '../client/api-client.js';
+import { SessionController } from '../client/session-controller.js';
+import type { OrganizationConfig, User } from '../client/types.js';
+import { loadAuthConfig } from './config.js';
+import { describeError } from './errors.js';
+import { renderConfigError, renderHeader, renderLoading } from './views.js';
+
+/**
+ * Where an auth card is before its own steps: still loading the organization's config,
+ * failed to load it, or facing someone already signed in. Only when `ready` does the card
+ * choose a step of its own.
+ */
+export type GateStep = 'pending' | 'signed-in' | 'ready';
+
+/**
+ * Holds an auth card back until it knows the organization's enabled methods and whether
+ * someone is signed in, then follows the session so a sign-in elsewhere on the page shows here.
+ */
+export class AuthGate {
+  readonly #config: Task<readonly [PersoClient, string], OrganizationConfig>;
+  readonly #session: SessionController;
+
+  constructor(host: ReactiveControllerHost, getClient: () => PersoClient, getOrganization: () => string) {
+    this.#config = new Task(host, {
+      task: ([client, organization], { signal }) => loadAuthConfig(client, organization, signal),
+      args: () => [getClient(), getOrganization()] as const,
+    });
+    this.#session = new SessionController(host, getClient);
+  }
+
+  get step(): GateStep {
+    if (this.#config.status !== TaskStatus.COMPLETE) return 'pending';
+    return this.#session.user ? 'signed-in' : 'ready';
+  }
+
+  /** The organization's config; set once `step` has left `pending`. */
+  get config(): OrganizationConfig | undefined {
+    return this.#config.value;
+  }
+
+  /** The signed-in user; set when `step` is `signed-in`. */
+  get user(): User | null | undefined {
+    return this.#session.user;
+  }
+
+  /** The `pending` step: a spinner, or the load error with a way to try again. */
+  renderPending(heading: string): TemplateResult {
+    if (this.#config.status === TaskStatus.ERROR) {
+      return html`${renderHeader(heading)}${renderConfigError(describeError(this.#config.error).message, () => this.#config.run())}`;
+    }
+    return html`${renderHeader(heading)}${renderLoading()}`;
+  }
+}

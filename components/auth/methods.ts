@@ -1,0 +1,127 @@
+import { html, nothing, type LitElement, type TemplateResult } from 'lit';
+import type { PersoErrorDetail } from '../base/events.js';
+import { msg } from '../base/localize.js';
+import type { MessageKey } from '../base/translations/en.js';
+import { ApiError } from '../client/api-error.js';
+import type { OrganizationConfig, SocialProvider } from '../client/types.js';
+import { CredentialFields } from './credentials.js';
+import { describeError } from './errors.js';
+import { renderAlert, renderAlternatives, renderDivider, renderHeader } from './views.js';
+
+/** The card's own words, as keys: looked up at render time so `setMessages()` still applies. */
+export interface MethodLabels {
+  heading: MessageKey;
+  passkey: MessageKey;
+  submit: MessageKey;
+  busy: MessageKey;
+}
+
+export interface AuthMethodsOptions<T> {
+  purpose: 'sign-up' | 'sign-in';
+  labels: MethodLabels;
+  /** Clears what the last attempt left on screen; runs before the fields are checked. */
+  reset(): void;
+  send(email: string, password: string): Promise<T>;
+  /** The server accepted; the password is already cleared. */
+  sent(email: string, result: T): void;
+  failed(error: unknown, email: string): void;
+  /** Leaves the page for a social provider's sign-in. */
+  continueWith(provider: SocialProvider): void;
+}
+
+/** A failed request, split between the fields and the alert. */
+export interface PlacedError {
+  detail: PersoErrorDetail;
+  /** What the form-wide alert shows; undefined when every message found a field. */
+  alert?: string;
+  /** The error named fields: their messages are shown, and focus is on the first bad one. */
+  onFields: boolean;
+}
+
+/**
+ * The first step of a sign-up or sign-in card: the methods the organization enables (a
+ * passkey, social providers, the email and password form) and the form's submission.
+ */
+export class AuthMethods<T> {
+  busy = false;
+  readonly fields: CredentialFields;
+
+  constructor(
+    private readonly host: LitElement,
+    private readonly options: AuthMethodsOptions<T>,
+  ) {
+    this.fields = new CredentialFields(host, options.purpose);
+  }
+
+  /** Shows a 422's field errors next to their fields; everything else belongs in the alert. */
+  place(error: unknown): PlacedError {
+    const detail = describeError(error);
+    if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
+      const unplaced = this.fields.showServerErrors(error.fields);
+      return { detail, alert: unplaced.length > 0 ? unplaced.join(' ') : undefined, onFields: true };
+    }
+    return { detail, alert: detail.message, onFields: false };
+  }
+
+  #submit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    if (this.busy) return;
+    this.options.reset();
+    if (!this.fields.validate()) return;
+    const email = this.fields.address;
+    this.#setBusy(true);
+    try {
+      const result = await this.options.send(email, this.fields.password);
+      this.fields.password = '';
+      this.options.sent(email, result);
+    } catch (error) {
+      this.options.failed(error, email);
+    } finally {
+      this.#setBusy(false);
+    }
+  };
+
+  #setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.host.requestUpdate();
+  }
+
+  #continueWith = (provider: SocialProvider): void => this.options.continueWith(provider);
+
+  // The WebAuthn ceremony arrives with the server's passkey routes (API.md §3); until then no
+  // organization config enables passkeys, so this button is never shown.
+  #startPasskey = (): void => {};
+
+  /** `notice` goes between the alert and the methods, e.g. an offer to resend a verification mail. */
+  render(config: OrganizationConfig, alert?: string, notice: TemplateResult | typeof nothing = nothing): TemplateResult {
+    const { labels } = this.options;
+    const { password, passkey, social } = config.methods;
+    const alternatives = renderAlternatives({
+      passkey: passkey ? { label: msg(labels.passkey), onClick: this.#startPasskey } : undefined,
+      social,
+      disabled: this.busy,
+      onSocial: this.#continueWith,
+    });
+    return html`
+      ${renderHeader(msg(labels.heading), msg('auth.subtitle', { organization: config.organization.name }))}
+      ${alert ? renderAlert(alert) : nothing}
+      ${notice}
+      ${alternatives}
+      ${alternatives !== nothing && password ? renderDivider() : nothing}
+      ${password ? this.#renderPasswordForm() : nothing}
+      ${!password && alternatives === nothing ? html`<p class="lead">${msg('auth.noMethods')}</p>` : nothing}
+    `;
+  }
+
+  #renderPasswordForm(): TemplateResult {
+    const { labels } = this.options;
+    return html`
+      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.#submit}>
+        ${this.fields.render({ busy: this.busy })}
+        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${this.busy}>
+          ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${msg(labels.busy)}` : msg(labels.submit)}
+        </button>
+      </form>
+    `;
+  }
+}
