@@ -90,14 +90,19 @@ export function createApp(deps: AppDeps) {
   if (!deps.config.production && deps.outbox) app.route('/', devRoutes(deps.outbox));
   if (deps.config.demo && deps.demoRoot) app.route('/', demoRoutes(deps.demoRoot));
 
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Perso kit reference server',
-      version: '0.1.0',
-      description: 'Accounts, email verification, sessions and API keys. Errors: {"error":{"code","message","fields?"}}.',
-    },
-    servers: [{ url: deps.config.publicUrl }],
+  // Built on first request, once every route is registered, then served from memory.
+  let openApiDocument: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/api/openapi.json', (c) => {
+    openApiDocument ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Perso kit reference server',
+        version: '0.1.0',
+        description: 'Accounts, email verification, sessions and API keys. Errors: {"error":{"code","message","fields?"}}.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+    });
+    return c.json(openApiDocument);
   });
 
   // Returned, not thrown: on paths only `*` matches, a throw here would skip the middleware's
