@@ -7,6 +7,8 @@ export const USAGE_FLUSH_MS = 3_000;
 /** UTC day of a timestamp, `YYYY-MM-DD`. */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
+const DAY_MS = 86_400_000;
+
 /**
  * Counts key uses in memory and writes them in batches, so the request path never writes:
  * one flush writes each used key once (plus one row per day it was used), every 3 s and at
@@ -16,6 +18,8 @@ export class UsageRecorder {
   #pending = new Map<string, { lastUsedAt: number; days: Map<string, number> }>();
   #timer?: NodeJS.Timeout;
   #flushing: Promise<void> = Promise.resolve();
+  /** The UTC day last computed and its bounds: `record()` runs on every `/v1` request, and a Date + ISO string each time cost ~3 µs of it under load. */
+  #day = { start: 0, end: 0, day: '' };
 
   constructor(
     private readonly store: Store,
@@ -25,7 +29,15 @@ export class UsageRecorder {
 
   record(keyId: string): void {
     const now = this.clock.now();
-    this.#add(keyId, now, utcDay(now), 1);
+    this.#add(keyId, now, this.#utcDay(now), 1);
+  }
+
+  #utcDay(now: number): string {
+    if (now < this.#day.start || now >= this.#day.end) {
+      const start = Math.floor(now / DAY_MS) * DAY_MS;
+      this.#day = { start, end: start + DAY_MS, day: utcDay(now) };
+    }
+    return this.#day.day;
   }
 
   /** Writes what has been counted since the last flush; concurrent calls queue behind each other. */
