@@ -1,5 +1,4 @@
-import MagicString from 'magic-string';
-import { defineConfig, type EnvironmentOptions, type Plugin } from 'vite';
+import { defineConfig, type EnvironmentOptions } from 'vite';
 
 /**
  * The kit as plain ES modules for `<script type="module">`: `perso-kit.js` defines every
@@ -38,7 +37,6 @@ export default defineConfig({
   // Decorators: Vite compiles them from tsconfig.json (experimentalDecorators and
   // useDefineForClassFields: false); without the latter elements never re-render.
   publicDir: false,
-  plugins: [minifyCssLiterals()],
   logLevel: 'warn',
   environments: Object.fromEntries(
     Object.entries(KIT_ENTRIES).map(([name, entry]) => [name.replaceAll('-', '_'), environment(name, entry)]),
@@ -50,66 +48,3 @@ export default defineConfig({
     },
   },
 });
-
-interface Node {
-  type: string;
-  start: number;
-  end: number;
-  [key: string]: unknown;
-}
-
-/**
- * Squeezes the whitespace and comments out of Lit's css`…` literals in the kit's own modules:
- * about a fifth of the kit's raw bytes are stylesheet indentation. Only the static text
- * between interpolations changes, and only in ways CSS ignores, so `${…}` parts stay intact.
- */
-function minifyCssLiterals(include = /\/components\/.*\.ts$/): Plugin {
-  return {
-    name: 'perso:minify-css-literals',
-    apply: 'build',
-    transform: {
-      order: 'post',
-      handler(code, id) {
-        if (!include.test(id) || !code.includes('css`')) return null;
-        const s = new MagicString(code);
-        walk(this.parse(code) as unknown as Node, (node) => {
-          if (node.type !== 'TaggedTemplateExpression') return;
-          const tag = node.tag as Node & { name?: string };
-          if (tag.type !== 'Identifier' || tag.name !== 'css') return;
-          const quasis = (node.quasi as Node & { quasis: (Node & { value: { raw: string } })[] }).quasis;
-          quasis.forEach((quasi, index) => {
-            const raw = quasi.value.raw;
-            // Positions differ between parsers; only touch text found exactly where expected.
-            if (code.slice(quasi.start, quasi.end) !== raw || raw.length === 0) return;
-            let css = squeeze(raw);
-            if (index === 0) css = css.trimStart();
-            if (index === quasis.length - 1) css = css.trimEnd();
-            if (css !== raw) s.overwrite(quasi.start, quasi.end, css);
-          });
-        });
-        return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: id }) } : null;
-      },
-    },
-  };
-}
-
-/** Comments go; quoted strings (e.g. `content: 'a, b'`) stay as written. */
-function squeeze(css: string): string {
-  return css
-    .split(/(\/\*[\s\S]*?\*\/|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)
-    .map((part, index) => {
-      if (index % 2) return part.startsWith('/*') ? '' : part;
-      return part.replace(/\s+/g, ' ').replace(/ ?([{};,>]) ?/g, '$1').replace(/: /g, ':').replace(/;}/g, '}');
-    })
-    .join('');
-}
-
-function walk(node: unknown, visit: (node: Node) => void): void {
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit);
-    return;
-  }
-  if (!node || typeof node !== 'object' || typeof (node as Node).type !== 'string') return;
-  visit(node as Node);
-  for (const value of Object.values(node)) if (value && typeof value === 'object') walk(value, visit);
-}
