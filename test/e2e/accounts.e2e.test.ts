@@ -1,27 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from './support/browser.js';
-import { type RunningServer, startServer, verificationLink } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.js';
+import { useServerAndBrowser } from './support/fixture.js';
+import { verificationLink } from './support/server.js';
 
 describe('sign-up, verification and sign-in in the demo page', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useServerAndBrowser();
 
   it('creates an account in <perso-signup>, verifies it from the outbox and signs in with <perso-signin>', async () => {
     const email = 'grace@example.com';
     const password = 'a long enough password';
 
-    const first = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const first = await suite.browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await first.newPage();
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     const signup = page.locator('perso-signup');
     await expect.poll(() => signup.getByRole('heading', { name: 'Create your account' }).isVisible()).toBe(true);
     await screenshot(page, '01-demo-page');
@@ -37,16 +28,16 @@ describe('sign-up, verification and sign-in in the demo page', () => {
     await expect.poll(() => signup.getByRole('button', { name: /Resend email/ }).isVisible()).toBe(true);
     await screenshot(page, '02-verification-sent');
 
-    const link = await verificationLink(server.url, email);
+    const link = await verificationLink(suite.server.url, email);
     await page.goto(link);
     await expect.poll(() => page.getByRole('heading', { name: 'Email verified' }).isVisible()).toBe(true);
     await screenshot(page, '03-email-verified');
     await first.close();
 
     // A fresh browser: signed out until <perso-signin> succeeds; the keys element follows without a reload.
-    const second = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const second = await suite.browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page2 = await second.newPage();
-    await page2.goto(server.url);
+    await page2.goto(suite.server.url);
     const keys = page2.locator('perso-api-keys');
     await expect.poll(() => keys.getByText('Sign in to manage your API keys').isVisible()).toBe(true);
     await screenshot(page2, '04-signed-out');

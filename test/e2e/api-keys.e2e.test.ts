@@ -1,29 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from './support/browser.js';
-import { type RunningServer, signUpVerifiedByApi, startServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.js';
+import { useServerAndBrowser } from './support/fixture.js';
+import { signUpVerifiedByApi } from './support/server.js';
 
 describe('API keys in the demo page against the real server', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser();
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const whoami = (secret: string) => fetch(`${server.url}/v1/whoami`, { headers: { authorization: `Bearer ${secret}` } });
+  const whoami = (secret: string) => fetch(`${suite.server.url}/v1/whoami`, { headers: { authorization: `Bearer ${secret}` } });
 
   it('creates a key, uses it, sees Last Used At change, deletes it and the key stops working', async () => {
     const email = 'linus@example.com';
-    const session = await signUpVerifiedByApi(server.url, email, 'correct horse battery');
-    const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
-    await context.addCookies([{ name: 'perso_session', value: session, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
+    const session = await signUpVerifiedByApi(suite.server.url, email, 'correct horse battery');
+    const context = await suite.browser.newContext({ viewport: { width: 1200, height: 1000 } });
+    await context.addCookies([{ name: 'perso_session', value: session, url: suite.server.url, httpOnly: true, sameSite: 'Lax' }]);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     const keys = page.locator('perso-api-keys');
     await expect.poll(() => keys.getByText('No API keys yet').isVisible()).toBe(true);
 

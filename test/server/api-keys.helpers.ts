@@ -1,19 +1,14 @@
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import type { z } from 'zod';
+import type { ApiKey } from '../../server/schemas.js';
 import type { Store } from '../../server/store/types.js';
 import type { Harness } from './helpers.js';
 
 export const SECRET_PATTERN = /^pak-[0-9a-f]{32}$/;
 
-export interface KeyJson {
-  id: string;
-  name: string;
-  maskedKey: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  createdAt: string;
-  usage: number[];
-}
+/** A key as the server answers it, typed from the schema the route validates its answer against. */
+export type KeyJson = z.infer<typeof ApiKey>;
 
 /** Creates a key through the API as the harness's signed-in user. */
 export async function createKey(h: Harness, body: Record<string, unknown> = { name: 'Test key' }): Promise<{ key: KeyJson; secret: string }> {
