@@ -6,9 +6,11 @@ import { UsageRecorder } from './auth/usage-recorder.js';
 import { type Clock, systemClock } from './clock.js';
 import { allAllowedOrigins, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
-import { corsForAllowedOrigins, jsonBodyOnly, onError, originGuard, validationHook } from './http.js';
+import { corsForAllowedOrigins, jsonBodyOnly, onError, originGuard, originPolicy, validationHook } from './http.js';
 import type { DevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
+import { MailQueue } from './mail/queue.js';
+import { accountPages } from './routes/account-pages.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { demoRoutes } from './routes/demo.js';
@@ -26,6 +28,8 @@ export interface AppDeps {
   /** Batches API key usage writes; the caller starts and stops it (see main.ts). */
   usage?: UsageRecorder;
   limits?: RateLimits;
+  /** Sends queued mail through `mailer`; built and started here when not given (main.ts passes its own to stop it at shutdown). */
+  mailQueue?: MailQueue;
   /** Mounted as `/api/dev/outbox` and `/dev/mailbox` outside production. */
   outbox?: DevOutbox;
   /** Where the demo page and the built kit live, when `config.demo` is on. */
@@ -48,17 +52,26 @@ const PAGE_CSP = {
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const limits = deps.limits ?? createRateLimits(clock);
+  let mail = deps.mailQueue;
+  if (!mail) {
+    mail = new MailQueue(deps.store, deps.mailer, clock, log);
+    mail.start();
+  }
+  const sessions = createSessions(deps.store, clock, deps.config);
   const services: Services = {
     store: deps.store,
-    mailer: deps.mailer,
     config: deps.config,
     clock,
-    sessions: createSessions(deps.store, clock, deps.config),
-    limits: deps.limits ?? createRateLimits(clock),
+    sessions,
+    limits,
     usage: deps.usage ?? new UsageRecorder(deps.store, clock, log),
+    mail,
+    accounts: { store: deps.store, clock, config: deps.config, limits, mail },
     log,
   };
   const allowedOrigins = allAllowedOrigins(deps.config);
+  const originAllowed = originPolicy(deps.config, allowedOrigins, sessions);
 
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use(
@@ -71,18 +84,19 @@ export function createApp(deps: AppDeps) {
   );
   app.use(
     '/api/*',
-    corsForAllowedOrigins(allowedOrigins),
+    corsForAllowedOrigins(allowedOrigins, originAllowed),
     async (c, next) => {
       await next();
       c.header('Cache-Control', 'no-store');
     },
-    originGuard(allowedOrigins),
+    originGuard(originAllowed),
     jsonBodyOnly(),
   );
   app.use('/v1/*', jsonBodyOnly());
 
   const routes = app
     .route('/', accountRoutes(services))
+    .route('/', accountPages(services))
     .route('/', apiKeyRoutes(services))
     .route('/', v1Routes(services))
     .route('/', healthRoutes());

@@ -12,6 +12,8 @@ export interface Organization {
 export interface AppConfig {
   /** The server's public origin, e.g. `http://localhost:8787`; links in mails point here. */
   publicUrl: string;
+  /** Where people land after verifying or resetting without an allowed redirect (`PERSO_APP_URL`). */
+  appUrl: string;
   production: boolean;
   organizations: ReadonlyMap<string, Organization>;
   cookie: { secure: boolean; sameSite: 'Lax' | 'None' };
@@ -48,6 +50,7 @@ const envSchema = z.object({
   PERSO_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   PERSO_HOST: z.string().min(1).default('127.0.0.1'),
   PERSO_PUBLIC_URL: origin.optional(),
+  PERSO_APP_URL: z.url({ protocol: /^https?$/ }).optional(),
   PERSO_DB: z.string().min(1).default('./data/perso.db'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
@@ -168,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
     port: e.PERSO_PORT,
     host: e.PERSO_HOST,
     publicUrl,
+    appUrl: e.PERSO_APP_URL ?? publicUrl,
     dbPath: e.PERSO_DB,
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL,

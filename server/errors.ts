@@ -13,10 +13,13 @@ export const errorMessages = {
   validation_failed: 'Some fields are not valid. Correct them and try again.',
   rate_limited: 'Too many attempts. Wait a moment and try again.',
   unknown_organization: 'There is no organization with this id.',
-  invalid_token: 'This verification link is not valid or was already used. Request a new one.',
-  token_expired: 'This verification link has expired. Request a new one.',
+  invalid_token: 'This link is not valid or was already used. Request a new one.',
+  token_expired: 'This link has expired. Request a new one.',
+  invalid_code: 'This code is not right. Check the newest email and try again.',
+  attempt_closed: 'This sign-up has ended. Sign up again to get a new code.',
+  other_browser: 'Open the link in the browser where you signed up, or enter the code from the email there.',
   invalid_credentials: 'The email or password is incorrect.',
-  email_not_verified: 'Verify your email address before signing in. We can send the link again.',
+  email_not_verified: 'Verify your email address before signing in: enter the code from the email, or we can send it again.',
   unauthenticated: 'Sign in to continue.',
   method_disabled: 'This sign-up method is turned off for this organization.',
   origin_not_allowed: 'Requests from this origin are not allowed.',
@@ -28,7 +31,7 @@ export const errorMessages = {
 export type ErrorCode = keyof typeof errorMessages;
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; fields?: Record<string, string> };
+  error: { code: ErrorCode; message: string; fields?: Record<string, string>; attempt?: string };
 }
 
 /** An error that becomes the contract's error shape in the app's one `onError`. */
@@ -39,13 +42,17 @@ export class AppError extends Error {
     message: string = errorMessages[code],
     readonly fields?: Record<string, string>,
     readonly headers: Record<string, string> = {},
+    /** The open sign-up attempt an `email_not_verified` refers to. */
+    readonly attempt?: string,
   ) {
     super(message);
     this.name = 'AppError';
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+    return {
+      error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}), ...(this.attempt ? { attempt: this.attempt } : {}) },
+    };
   }
 }
 

@@ -5,8 +5,10 @@ import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { SESSION_COOKIE } from './auth/sessions.js';
-import { AppError, type ErrorCode, validationFailed } from './errors.js';
+import { SESSION_COOKIE, type Sessions } from './auth/sessions.js';
+import type { AppConfig } from './config.js';
+import { AccountError, type AccountErrorCode } from './accounts/errors.js';
+import { AppError, type ErrorCode, errorMessages, rateLimited, validationFailed } from './errors.js';
 
 const MAX_BODY = 64 * 1024;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -47,7 +49,7 @@ export const jsonBodyOnly = (): MiddlewareHandler => async (c, next) => {
  * `Access-Control-Allow-Credentials` to every origin, so a foreign one skips it entirely and
  * gets no CORS header at all (its preflight finds no route).
  */
-export function corsForAllowedOrigins(allowed: ReadonlySet<string>): MiddlewareHandler {
+export function corsForAllowedOrigins(allowed: ReadonlySet<string>, originAllowed: OriginPolicy): MiddlewareHandler {
   const answer = cors({
     origin: (origin) => origin,
     credentials: true,
@@ -56,9 +58,33 @@ export function corsForAllowedOrigins(allowed: ReadonlySet<string>): MiddlewareH
     maxAge: 600,
   });
   return async (c, next) => {
-    if (allowed.has(c.req.header('origin') ?? '')) return answer(c, next);
+    const origin = c.req.header('origin') ?? '';
+    // A preflight carries no cookie: it is answered for any organization's origin, and the
+    // request itself is then checked against the one it concerns.
+    const allowedHere = c.req.method === 'OPTIONS' ? allowed.has(origin) : await originAllowed(c, origin);
+    if (allowedHere) return answer(c, next);
     await next();
     c.header('Vary', 'Origin', { append: true });
+  };
+}
+
+/** Whether a request's Origin may call the API with credentials and change state. */
+export type OriginPolicy = (c: Context, origin: string) => Promise<boolean>;
+
+/** Routes that act for the organization they name (sign-up, sign-in…): the route checks that one. */
+const ORGANIZATION_ROUTES = /^\/api\/(config|signup|signin|verify-email|password-reset)(\/|$)/;
+
+/**
+ * Tenant isolation: a request with a session is judged by the session user's organization's
+ * origins, so one organization's site cannot drive another's accounts; sign-up and sign-in by
+ * the requested organization's (checked in the account rules), the union being the first gate.
+ */
+export function originPolicy(config: AppConfig, allowed: ReadonlySet<string>, sessions: Sessions): OriginPolicy {
+  return async (c, origin) => {
+    if (!allowed.has(origin)) return false;
+    if (ORGANIZATION_ROUTES.test(c.req.path) || getCookie(c, SESSION_COOKIE) === undefined) return true;
+    const session = await sessions.read(c);
+    return !session || (config.organizations.get(session.user.organizationId)?.allowedOrigins.includes(origin) ?? false);
   };
 }
 
@@ -67,11 +93,11 @@ export function corsForAllowedOrigins(allowed: ReadonlySet<string>): MiddlewareH
  * header it is accepted only when it carries no session cookie (e.g. curl or a server).
  */
 export const originGuard =
-  (allowed: ReadonlySet<string>): MiddlewareHandler =>
+  (originAllowed: OriginPolicy): MiddlewareHandler =>
   async (c, next) => {
     if (UNSAFE.has(c.req.method)) {
       const origin = c.req.header('origin');
-      if (origin ? !allowed.has(origin) : getCookie(c, SESSION_COOKIE) !== undefined) {
+      if (origin ? !(await originAllowed(c, origin)) : getCookie(c, SESSION_COOKIE) !== undefined) {
         throw new AppError(403, 'origin_not_allowed');
       }
     }
@@ -97,10 +123,31 @@ const LIBRARY_REFUSALS: Partial<Record<number, ErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
+const ACCOUNT_STATUS: Record<AccountErrorCode, ContentfulStatusCode> = {
+  unknown_organization: 404,
+  method_disabled: 403,
+  origin_not_allowed: 403,
+  invalid_token: 400,
+  token_expired: 400,
+  invalid_code: 400,
+  attempt_closed: 400,
+  other_browser: 403,
+  invalid_credentials: 401,
+  email_not_verified: 403,
+  rate_limited: 429,
+};
+
+/** The HTTP answer for a refusal of the account rules. */
+export function accountErrorToHttp(error: AccountError): AppError {
+  if (error.code === 'rate_limited') return rateLimited(error.detail.retryAfterS ?? 60);
+  return new AppError(ACCOUNT_STATUS[error.code], error.code, errorMessages[error.code], undefined, {}, error.detail.attempt);
+}
+
 /** The one error handler: every failure leaves in the contract's shape, never with a stack trace. */
 export const onError =
   (log: (message: string, error: unknown) => void): ErrorHandler =>
   (error, c) => {
+    if (error instanceof AccountError) error = accountErrorToHttp(error);
     if (error instanceof AppError) {
       return c.json(error.toBody(), error.status, error.headers);
     }

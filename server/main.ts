@@ -7,6 +7,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
+import { MailQueue } from './mail/queue.js';
 import { createSmtpMailer } from './mail/smtp.js';
 import { openSqliteStore } from './store/sqlite.js';
 
@@ -33,17 +34,29 @@ function start(): void {
   const mailer: Mailer = smtp ?? outbox!;
   const usage = new UsageRecorder(store, systemClock);
   usage.start();
-  // Reads already refuse expired sessions; this only keeps abandoned ones from piling up.
-  const sweepSessions = () =>
-    store.deleteExpiredSessions(systemClock.now(), config.sessions.idleMs).catch((error) => console.error('Could not sweep sessions', error));
-  void sweepSessions();
-  const sweeper = setInterval(sweepSessions, 3_600_000).unref();
+  const mailQueue = new MailQueue(store, mailer, systemClock, (message, error) => console.error(message, error ?? ''));
+  mailQueue.start();
+  // Reads already refuse expired rows; this only keeps abandoned ones from piling up. Secrets
+  // stay a week past expiry so an expired link's page can still offer a new mail.
+  const sweep = async () => {
+    const now = systemClock.now();
+    try {
+      await store.deleteExpiredSessions(now, config.sessions.idleMs);
+      await store.deleteExpiredVerifications(now - 7 * 86_400_000);
+      await store.deleteOldMail(now - 7 * 86_400_000);
+    } catch (error) {
+      console.error('Could not sweep expired rows', error);
+    }
+  };
+  void sweep();
+  const sweeper = setInterval(sweep, 3_600_000).unref();
 
   const app = createApp({
     store,
     mailer,
     config,
     usage,
+    mailQueue,
     outbox,
     demoRoot: { demoDir: fileURLToPath(new URL('../demo', import.meta.url)), distDir: fileURLToPath(new URL('../dist', import.meta.url)) },
   });
@@ -63,6 +76,7 @@ function start(): void {
     server.close(async () => {
       clearInterval(sweeper);
       await usage.stop();
+      await mailQueue.stop();
       smtp?.close();
       await store.close();
       clearTimeout(force);

@@ -15,6 +15,8 @@ export const Password = z
   .max(256, { error: 'Use at most 256 characters.' })
   .openapi({ example: 'correct horse battery staple' });
 
+export const Locale = z.enum(['en', 'ko'], { error: 'Use "en" or "ko".' }).openapi({ example: 'ko' });
+
 export const OrganizationId = z.string().min(1).max(64).openapi({ example: 'default' });
 
 export const User = z
@@ -35,6 +37,7 @@ export const ErrorResponse = z
       code: z.string().openapi({ example: 'validation_failed' }),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional(),
+      attempt: z.string().optional().openapi({ description: 'With `email_not_verified`: the open sign-up the password belongs to.' }),
     }),
   })
   .openapi('Error');
@@ -56,16 +59,45 @@ export const SignUpBody = z
     password: Password,
     organization: OrganizationId.optional(),
     redirect: z.url({ protocol: /^https?$/, error: 'Use an absolute http(s) URL.' }).max(2048).optional(),
+    locale: Locale.optional(),
   })
   .openapi('SignUp');
 
-export const VerificationSent = z.object({ status: z.literal('verification_sent') });
+const AttemptId = z.string().min(1).max(64).openapi({ description: 'The sign-up attempt, as answered by `POST /api/signup`.' });
+const Token = z.string({ error: 'The token is missing.' }).min(1, { error: 'The token is missing.' }).max(200);
 
-export const TokenBody = z.object({ token: z.string({ error: 'The token is missing.' }).min(1).max(200) });
+export const VerificationSent = z
+  .object({
+    status: z.literal('verification_sent'),
+    attempt: AttemptId,
+    mailHeld: z.boolean().openapi({ description: 'True when this address got too many mails this hour and nothing was sent.' }),
+  })
+  .openapi('VerificationSent');
 
-export const ResendBody = z.object({ email: Email });
+export const ResendAnswer = z.object({ status: z.literal('verification_sent'), mailHeld: z.boolean() });
 
-export const SignInBody = z.object({ email: Email, password: z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(256) }).openapi('SignIn');
+export const VerifyBody = z
+  .object({
+    token: Token.optional(),
+    attempt: AttemptId.optional(),
+    code: z.string({ error: 'Enter the 6-digit code from the email.' }).regex(/^\d{6}$/, { error: 'Enter the 6-digit code from the email.' }).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.token !== undefined) return;
+    if (body.attempt === undefined) ctx.addIssue({ code: 'custom', path: ['token'], message: 'Send the token from the link, or the attempt and its code.' });
+    else if (body.code === undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: 'Enter the 6-digit code from the email.' });
+  })
+  .openapi('VerifyEmail', { description: 'The token from the link, or the attempt id and the code from the mail.' });
+
+export const ResendBody = z.object({ attempt: AttemptId.optional(), token: Token.optional() }).openapi('Resend');
+
+export const PasswordResetBody = z.object({ email: Email, locale: Locale.optional() }).openapi('PasswordReset');
+
+export const ResetSent = z.object({ status: z.literal('reset_sent') });
+
+export const ResetConfirmBody = z.object({ token: Token, password: Password }).openapi('PasswordResetConfirm');
+
+export const SignInBody = z.object({ email: Email, organization: OrganizationId.optional(), password: z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(256) }).openapi('SignIn');
 
 export const ApiKey = z
   .object({

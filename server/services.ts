@@ -1,29 +1,25 @@
+import type { AccountDeps } from './accounts/deps.js';
 import type { RateLimits } from './auth/rate-limit.js';
 import type { Sessions } from './auth/sessions.js';
-import type { Clock } from './clock.js';
-import type { AppConfig, Organization } from './config.js';
-import { AppError } from './errors.js';
-import type { Mailer } from './mail/mailer.js';
-import type { Store, UserRecord } from './store/types.js';
-import { toIso } from './clock.js';
 import type { UsageRecorder } from './auth/usage-recorder.js';
+import type { Clock } from './clock.js';
+import { toIso } from './clock.js';
+import type { AppConfig } from './config.js';
+import type { MailQueue } from './mail/queue.js';
+import type { Store, UserRecord } from './store/types.js';
 
 /** Everything a route factory needs, built once by `createApp`. */
 export interface Services {
   store: Store;
-  mailer: Mailer;
   config: AppConfig;
   clock: Clock;
   sessions: Sessions;
   limits: RateLimits;
   usage: UsageRecorder;
+  mail: MailQueue;
+  /** The account rules' dependencies. */
+  accounts: AccountDeps;
   log: (message: string, error?: unknown) => void;
-}
-
-export function findOrganization(config: AppConfig, id: string): Organization {
-  const organization = config.organizations.get(id);
-  if (!organization) throw new AppError(404, 'unknown_organization');
-  return organization;
 }
 
 export const userJson = (user: UserRecord) => ({

@@ -1,17 +1,30 @@
 import type { Clock } from '../clock.js';
-import { rateLimited } from '../errors.js';
 
 export interface Limit {
-  /** Attempts allowed per window. */
+  /** Events allowed per window. */
   max: number;
   windowMs: number;
 }
 
+export interface RateDecision {
+  allowed: boolean;
+  retryAfterS: number;
+}
+
+/** A counter per key that says whether the key is within its limit; async so a shared store can back it. */
+export interface RateLimiter {
+  /** Counts one event for `key`; `allowed` is false once the window is over its limit. */
+  hit(key: string): Promise<RateDecision>;
+  /** The decision for `key` without counting. */
+  check(key: string): Promise<RateDecision>;
+}
+
+const ALLOWED: RateDecision = { allowed: true, retryAfterS: 0 };
+
 /**
- * Fixed-window counters in memory, one per key. Bounded: expired windows are swept as new
- * ones open, so a flood of distinct keys cannot grow it without limit.
+ * Fixed-window counters in memory, one per key. Expired windows are swept as new ones open.
  */
-export class RateLimiter {
+export class MemoryRateLimiter implements RateLimiter {
   #windows = new Map<string, { count: number; resetAt: number }>();
   #nextSweep = 0;
 
@@ -20,8 +33,7 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  /** Counts an attempt; throws 429 `rate_limited` with Retry-After once the window is full. */
-  hit(key: string): void {
+  async hit(key: string): Promise<RateDecision> {
     const now = this.clock.now();
     this.#sweep(now);
     let window = this.#windows.get(key);
@@ -30,16 +42,17 @@ export class RateLimiter {
       this.#windows.set(key, window);
     }
     window.count += 1;
-    if (window.count > this.limit.max) throw rateLimited(Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
+    return window.count > this.limit.max ? this.#refusal(window.resetAt, now) : ALLOWED;
   }
 
-  /** Throws 429 if `key` has used up its window, without counting an attempt. */
-  check(key: string): void {
+  async check(key: string): Promise<RateDecision> {
     const now = this.clock.now();
     const window = this.#windows.get(key);
-    if (window && window.resetAt > now && window.count >= this.limit.max) {
-      throw rateLimited(Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
-    }
+    return window && window.resetAt > now && window.count >= this.limit.max ? this.#refusal(window.resetAt, now) : ALLOWED;
+  }
+
+  #refusal(resetAt: number, now: number): RateDecision {
+    return { allowed: false, retryAfterS: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
   }
 
   #sweep(now: number): void {
@@ -51,17 +64,24 @@ export class RateLimiter {
 
 const MINUTE = 60_000;
 
-/** The server's limits; generous for people, tight for scripts guessing passwords or keys. */
+/** The server's limits; generous for people, tight for scripts guessing passwords, codes or keys. */
 export function createRateLimits(clock: Clock) {
+  const limiter = (max: number, windowMs: number) => new MemoryRateLimiter({ max, windowMs }, clock);
   return {
-    signInPerEmail: new RateLimiter({ max: 10, windowMs: 15 * MINUTE }, clock),
-    signInPerAddress: new RateLimiter({ max: 50, windowMs: 15 * MINUTE }, clock),
-    signUpPerAddress: new RateLimiter({ max: 20, windowMs: 60 * MINUTE }, clock),
-    signUpPerEmail: new RateLimiter({ max: 5, windowMs: 60 * MINUTE }, clock),
-    resendPerEmail: new RateLimiter({ max: 3, windowMs: 15 * MINUTE }, clock),
-    resendPerAddress: new RateLimiter({ max: 20, windowMs: 15 * MINUTE }, clock),
-    verifyPerAddress: new RateLimiter({ max: 30, windowMs: 15 * MINUTE }, clock),
-    invalidApiKeyPerAddress: new RateLimiter({ max: 100, windowMs: MINUTE }, clock),
+    /** Wrong passwords from one address, whatever the email. */
+    signInFailuresPerAddress: limiter(50, 15 * MINUTE),
+    /** Wrong passwords for one email from everyone: once full, only clients that have not failed for it may try. */
+    signInFailuresPerEmail: limiter(10, 15 * MINUTE),
+    /** Wrong passwords for one email from one address. */
+    signInFailuresPerClientEmail: limiter(5, 15 * MINUTE),
+    /** Whether this client has failed for this email at all in the window. */
+    signInFailedBefore: limiter(1, 15 * MINUTE),
+    signUpPerAddress: limiter(20, 60 * MINUTE),
+    resendPerAddress: limiter(20, 15 * MINUTE),
+    /** Wrong links and codes from one address. */
+    verifyFailuresPerAddress: limiter(30, 15 * MINUTE),
+    passwordResetPerAddress: limiter(10, 15 * MINUTE),
+    invalidApiKeyPerAddress: limiter(100, MINUTE),
   };
 }
 

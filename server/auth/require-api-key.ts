@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { AppError } from '../errors.js';
+import { AppError, rateLimited } from '../errors.js';
 import type { ApiKeyOwner, Store } from '../store/types.js';
 import { API_KEY_PATTERN, hashApiKeySecret } from './api-key-secret.js';
 import { clientAddress, requestHeader } from './node-request.js';
@@ -47,9 +47,10 @@ export function requireApiKey(options: RequireApiKeyOptions): MiddlewareHandler<
   /** The key's owner, or an `AppError` (401, or 429 once the address has failed too often). */
   async function authenticate(c: Context): Promise<ApiKeyOwner> {
     const address = limiter ? clientAddress(c, trustProxy) : '';
-    limiter?.check(address);
+    const throttled = limiter && (await limiter.check(address));
+    if (throttled && !throttled.allowed) throw rateLimited(throttled.retryAfterS);
     const fail = (code: 'invalid_api_key' | 'api_key_expired') => {
-      limiter?.hit(address);
+      void limiter?.hit(address);
       return new AppError(401, code, undefined, undefined, bearerChallenge);
     };
 

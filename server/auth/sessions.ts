@@ -30,13 +30,35 @@ export function createSessions(store: Store, clock: Clock, config: Pick<AppConfi
 
   async function end(c: Context): Promise<void> {
     await forget(c);
+    seen.delete(c.req.raw);
     deleteCookie(c, SESSION_COOKIE, cookieOptions);
+  }
+
+  /** One lookup per request: the origin policy and the route's guard both ask. */
+  const seen = new WeakMap<Request, Promise<ActiveSession | undefined>>();
+
+  async function lookup(c: Context): Promise<ActiveSession | undefined> {
+    const value = getCookie(c, SESSION_COOKIE);
+    if (!value) return undefined;
+    const idHash = sha256Hex(value);
+    const session = await store.findSession(idHash);
+    if (!session) return undefined;
+    const now = clock.now();
+    if (session.expiresAt <= now || session.lastSeenAt + config.sessions.idleMs <= now) {
+      await store.deleteSession(idHash);
+      return undefined;
+    }
+    const user = await store.findUserById(session.userId);
+    if (!user?.emailVerifiedAt) return undefined;
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await store.touchSession(idHash, now);
+    return { idHash, user };
   }
 
   return {
     /** Starts a new session (a new id every time, ending any the browser held) and sets the cookie. */
     async start(c: Context, userId: string): Promise<void> {
       await forget(c);
+      seen.delete(c.req.raw);
       const value = randomToken();
       const now = clock.now();
       const expiresAt = now + config.sessions.absoluteMs;
@@ -45,21 +67,13 @@ export function createSessions(store: Store, clock: Clock, config: Pick<AppConfi
     },
 
     /** The valid session behind the request's cookie, if any; expired ones are removed. */
-    async read(c: Context): Promise<ActiveSession | undefined> {
-      const value = getCookie(c, SESSION_COOKIE);
-      if (!value) return undefined;
-      const idHash = sha256Hex(value);
-      const session = await store.findSession(idHash);
-      if (!session) return undefined;
-      const now = clock.now();
-      if (session.expiresAt <= now || session.lastSeenAt + config.sessions.idleMs <= now) {
-        await store.deleteSession(idHash);
-        return undefined;
+    read(c: Context): Promise<ActiveSession | undefined> {
+      let session = seen.get(c.req.raw);
+      if (!session) {
+        session = lookup(c);
+        seen.set(c.req.raw, session);
       }
-      const user = await store.findUserById(session.userId);
-      if (!user?.emailVerifiedAt) return undefined;
-      if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await store.touchSession(idHash, now);
-      return { idHash, user };
+      return session;
     },
 
     end,

@@ -1,65 +1,37 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { clientAddress } from '../auth/node-request.js';
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.js';
-import { randomToken, sha256Hex } from '../auth/tokens.js';
-import type { Organization } from '../config.js';
-import { DEFAULT_ORGANIZATION } from '../config.js';
-import { AppError, validationFailed } from '../errors.js';
-import { existingAccountMail, verificationMail } from '../mail/templates.js';
-import type { MailMessage } from '../mail/mailer.js';
+import { confirmPasswordReset, findOrganization, requestPasswordReset, resend, signIn, startSignUp, verifyByCode, verifyByLink } from '../accounts/index.js';
+import { clientAddress, requestHeader } from '../auth/node-request.js';
+import { readSignupBinding, setSignupBinding } from '../auth/signup-cookie.js';
+import { AppError } from '../errors.js';
+import { validationHook } from '../http.js';
+import { pickLocale } from '../i18n/index.js';
 import {
   ConfigResponse,
   errorResponses,
   OrganizationId,
+  PasswordResetBody,
+  ResendAnswer,
   ResendBody,
+  ResetConfirmBody,
+  ResetSent,
   SignInBody,
   SignUpBody,
-  TokenBody,
   UserResponse,
   VerificationSent,
+  VerifyBody,
 } from '../schemas.js';
-import { findOrganization, type Services, userJson } from '../services.js';
-import type { UserRecord } from '../store/types.js';
-import { verificationPage } from './verification-page.js';
-import { validationHook } from '../http.js';
+import { type Services, userJson } from '../services.js';
 
-const TOKEN_TTL_MS = 24 * 3_600_000;
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 const ok = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
+/** The account routes of API.md §2: parse, call the account rules, answer. */
 export function accountRoutes(s: Services) {
-  const { store, config, clock, limits } = s;
+  const { config, accounts } = s;
   const address = (c: Context) => clientAddress(c, config.trustProxy);
-
-  /** Mail failures are logged, not shown: the answer must not differ between existing and new accounts. */
-  async function deliver(mail: Promise<MailMessage>): Promise<void> {
-    try {
-      await s.mailer.send(await mail);
-    } catch (error) {
-      s.log('Could not send mail', error);
-    }
-  }
-
-  async function sendVerification(user: UserRecord, organization: Organization, passwordHash: string | null, redirect: string | null) {
-    const token = randomToken();
-    const now = clock.now();
-    await store.createVerificationToken({ tokenHash: sha256Hex(token), userId: user.id, passwordHash, redirect, expiresAt: now + TOKEN_TTL_MS, createdAt: now });
-    await deliver(verificationMail(user.email, organization.name, `${config.publicUrl}/verify-email?token=${encodeURIComponent(token)}`));
-  }
-
-  async function verify(c: Context, token: string) {
-    limits.verifyPerAddress.hit(address(c));
-    const result = await store.consumeVerificationToken(sha256Hex(token), clock.now());
-    if (result.status === 'invalid') throw new AppError(400, 'invalid_token');
-    if (result.status === 'expired') throw new AppError(400, 'token_expired');
-    await s.sessions.start(c, result.user.id);
-    return result;
-  }
-
-  const allowedRedirect = (organizationId: string, redirect: string | null) =>
-    redirect !== null && (config.organizations.get(organizationId)?.allowedOrigins.includes(new URL(redirect).origin) ?? false);
+  const origin = (c: Context) => requestHeader(c, 'origin');
+  const locale = (c: Context, requested?: string) => pickLocale(requested, requestHeader(c, 'accept-language'));
 
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
@@ -72,7 +44,7 @@ export function accountRoutes(s: Services) {
         responses: { 200: ok('Organization settings', ConfigResponse), ...errorResponses(404) },
       }),
       (c) => {
-        const organization = findOrganization(config, c.req.valid('query').organization ?? DEFAULT_ORGANIZATION);
+        const organization = findOrganization(config, c.req.valid('query').organization);
         return c.json(
           {
             organization: { id: organization.id, name: organization.name },
@@ -88,46 +60,26 @@ export function accountRoutes(s: Services) {
         method: 'post',
         path: '/api/signup',
         tags: ['Accounts'],
-        summary: 'Create an account with email and password; sends the verification mail',
-        description: 'Answers the same 202 whether or not the email already has an account.',
+        summary: 'Start a sign-up with email and password; mails a link and a code',
+        description:
+          'Answers the same 202 whether or not the email already has an account, and sets `perso_signup`, which binds the attempt to this browser: its link completes it only here; its code only with `attempt`.',
         request: { body: json(SignUpBody) },
-        responses: { 202: ok('Verification mail sent', VerificationSent), ...errorResponses(404, 422, 429) },
+        responses: { 202: ok('Attempt started; mail queued', VerificationSent), ...errorResponses(403, 404, 422, 429) },
       }),
       async (c) => {
         const body = c.req.valid('json');
-        const organization = findOrganization(config, body.organization ?? DEFAULT_ORGANIZATION);
-        if (!organization.methods.password) throw new AppError(403, 'method_disabled');
-        if (body.redirect && !allowedRedirect(organization.id, body.redirect)) {
-          throw validationFailed({ redirect: "The redirect must be on one of the organization's allowed origins." });
-        }
-        limits.signUpPerAddress.hit(address(c));
-        limits.signUpPerEmail.hit(body.email);
-        // Hash first on every path so an existing account answers no faster than a new one.
-        const passwordHash = await hashPassword(body.password);
-        let user = await store.findUserByEmail(body.email);
-        if (!user) {
-          const candidate: UserRecord = {
-            id: randomUUID(),
-            email: body.email,
-            organizationId: organization.id,
-            passwordHash: null,
-            emailVerifiedAt: null,
-            createdAt: clock.now(),
-          };
-          try {
-            await store.createUser(candidate);
-            user = candidate;
-          } catch (error) {
-            user = await store.findUserByEmail(body.email); // lost a race with a concurrent sign-up
-            if (!user) throw error;
-          }
-        }
-        if (user.emailVerifiedAt !== null) {
-          await deliver(existingAccountMail(user.email, organization.name, body.redirect ?? config.publicUrl));
-        } else {
-          await sendVerification(user, organization, passwordHash, body.redirect ?? null);
-        }
-        return c.json({ status: 'verification_sent' as const }, 202);
+        const result = await startSignUp(accounts, {
+          email: body.email,
+          password: body.password,
+          organization: body.organization,
+          redirect: body.redirect,
+          locale: locale(c, body.locale),
+          origin: origin(c),
+          binding: readSignupBinding(c),
+          address: address(c),
+        });
+        setSignupBinding(c, config, result.binding);
+        return c.json({ status: 'verification_sent' as const, attempt: result.attempt, mailHeld: result.mailHeld }, 202);
       },
     )
     .openapi(
@@ -135,34 +87,17 @@ export function accountRoutes(s: Services) {
         method: 'post',
         path: '/api/verify-email',
         tags: ['Accounts'],
-        summary: 'Verify an email with the token from the mail; signs the user in',
-        request: { body: json(TokenBody) },
-        responses: { 200: ok('Verified and signed in', UserResponse), ...errorResponses(400, 422, 429) },
+        summary: 'Complete a sign-up with its link token (in its browser) or its code; signs in',
+        request: { body: json(VerifyBody) },
+        responses: { 200: ok('Verified and signed in', UserResponse), ...errorResponses(400, 403, 422, 429) },
       }),
       async (c) => {
-        const { user } = await verify(c, c.req.valid('json').token);
+        const body = c.req.valid('json');
+        const { user } = body.token
+          ? await verifyByLink(accounts, { token: body.token, binding: readSignupBinding(c), address: address(c) })
+          : await verifyByCode(accounts, { attempt: body.attempt!, code: body.code!, address: address(c) });
+        await s.sessions.start(c, user.id);
         return c.json({ user: userJson(user) }, 200);
-      },
-    )
-    .openapi(
-      createRoute({
-        method: 'get',
-        path: '/verify-email',
-        tags: ['Accounts'],
-        summary: 'The link in the verification mail',
-        // No length limit: whatever a mangled link carries must land on the error page, not a JSON 422.
-        request: { query: z.object({ token: z.string().optional() }) },
-        responses: { 303: { description: "Verified: redirect to the sign-up's page" }, 200: { description: 'Verified: a small page' }, 400: { description: 'Invalid or expired link: a small page' } },
-      }),
-      async (c) => {
-        try {
-          const { user, redirect } = await verify(c, c.req.valid('query').token ?? '');
-          if (redirect && allowedRedirect(user.organizationId, redirect)) return c.redirect(redirect, 303);
-          return c.html(verificationPage({ ok: true, email: user.email, home: config.publicUrl }), 200);
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          return c.html(verificationPage({ ok: false, message: error.message, home: config.publicUrl }), error.status === 429 ? 429 : 400, error.headers);
-        }
       },
     )
     .openapi(
@@ -170,22 +105,15 @@ export function accountRoutes(s: Services) {
         method: 'post',
         path: '/api/verify-email/resend',
         tags: ['Accounts'],
-        summary: 'Send the verification mail again',
-        description: 'Answers 202 whether or not the email has an account waiting for verification.',
+        summary: "Send this browser's sign-up mail again (a new link and code)",
+        description: 'Names the attempt by `attempt`, else by the `perso_signup` cookie. Answers 202 whatever was found.',
         request: { body: json(ResendBody) },
-        responses: { 202: ok('Accepted', VerificationSent), ...errorResponses(422, 429) },
+        responses: { 202: ok('Accepted', ResendAnswer), ...errorResponses(422, 429) },
       }),
       async (c) => {
-        const { email } = c.req.valid('json');
-        limits.resendPerAddress.hit(address(c));
-        limits.resendPerEmail.hit(email);
-        const user = await store.findUserByEmail(email);
-        if (user && user.emailVerifiedAt === null) {
-          const organization = findOrganization(config, user.organizationId);
-          const pending = await store.pendingSignUp(user.id);
-          await sendVerification(user, organization, pending?.passwordHash ?? null, pending?.redirect ?? null);
-        }
-        return c.json({ status: 'verification_sent' as const }, 202);
+        const body = c.req.valid('json');
+        const { mailHeld } = await resend(accounts, { attempt: body.attempt, token: body.token, binding: readSignupBinding(c), address: address(c) });
+        return c.json({ status: 'verification_sent' as const, mailHeld }, 202);
       },
     )
     .openapi(
@@ -194,19 +122,45 @@ export function accountRoutes(s: Services) {
         path: '/api/signin',
         tags: ['Accounts'],
         summary: 'Sign in with email and password',
+        description: 'The password of an open sign-up answers 403 `email_not_verified` with its `attempt`, whether or not the email also has an account.',
         request: { body: json(SignInBody) },
         responses: { 200: ok('Signed in', UserResponse), ...errorResponses(401, 403, 422, 429) },
       }),
       async (c) => {
-        const { email, password } = c.req.valid('json');
-        limits.signInPerAddress.hit(address(c));
-        limits.signInPerEmail.hit(email);
-        const user = await store.findUserByEmail(email);
-        const hash = !user ? null : user.emailVerifiedAt !== null ? user.passwordHash : ((await store.pendingSignUp(user.id))?.passwordHash ?? null);
-        // Unknown emails are checked against a decoy hash: same answer, same time as a wrong password.
-        const matches = await verifyPassword(hash ?? (await decoyPasswordHash), password);
-        if (!user || !hash || !matches) throw new AppError(401, 'invalid_credentials');
-        if (user.emailVerifiedAt === null) throw new AppError(403, 'email_not_verified');
+        const body = c.req.valid('json');
+        const user = await signIn(accounts, { email: body.email, password: body.password, organization: body.organization, origin: origin(c), address: address(c) });
+        await s.sessions.start(c, user.id);
+        return c.json({ user: userJson(user) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/password-reset',
+        tags: ['Accounts'],
+        summary: 'Mail a link to choose a new password',
+        description: 'Answers 202 whether or not the email has an account.',
+        request: { body: json(PasswordResetBody) },
+        responses: { 202: ok('Accepted', ResetSent), ...errorResponses(422, 429) },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        await requestPasswordReset(accounts, { email: body.email, locale: locale(c, body.locale), address: address(c) });
+        return c.json({ status: 'reset_sent' as const }, 202);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/password-reset/confirm',
+        tags: ['Accounts'],
+        summary: 'Set a new password with the mailed token; ends every other session and signs in',
+        request: { body: json(ResetConfirmBody) },
+        responses: { 200: ok('Password changed, signed in', UserResponse), ...errorResponses(400, 422) },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const user = await confirmPasswordReset(accounts, body);
         await s.sessions.start(c, user.id);
         return c.json({ user: userJson(user) }, 200);
       },

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations/index.js';
-import type { ApiKeyOwner, ApiKeyRecord, KeyUsage, Store, UserRecord } from './types.js';
+import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from './types.js';
 
 interface UserRow {
   id: string;
@@ -10,6 +10,63 @@ interface UserRow {
   organization_id: string;
   password_hash: string | null;
   email_verified_at: number | null;
+  created_at: number;
+}
+
+interface AttemptRow {
+  id: string;
+  email: string;
+  organization_id: string;
+  purpose: AttemptRecord['purpose'];
+  password_hash: string | null;
+  locale: AttemptRecord['locale'];
+  redirect: string | null;
+  binding_hash: string;
+  code_failures: number;
+  status: AttemptRecord['status'];
+  created_at: number;
+  expires_at: number;
+}
+
+const toAttempt = (r: AttemptRow): AttemptRecord => ({
+  id: r.id,
+  email: r.email,
+  organizationId: r.organization_id,
+  purpose: r.purpose,
+  passwordHash: r.password_hash,
+  locale: r.locale,
+  redirect: r.redirect,
+  bindingHash: r.binding_hash,
+  codeFailures: r.code_failures,
+  status: r.status,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+});
+
+interface VerificationRow {
+  kind: VerificationKind;
+  secret_hash: string;
+  subject: string;
+  expires_at: number;
+  created_at: number;
+}
+
+const toVerification = (r: VerificationRow): VerificationRecord => ({
+  kind: r.kind,
+  secretHash: r.secret_hash,
+  subject: r.subject,
+  expiresAt: r.expires_at,
+  createdAt: r.created_at,
+});
+
+interface MailRow {
+  id: string;
+  recipient: string;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  links: string;
+  tries: number;
   created_at: number;
 }
 
@@ -58,19 +115,47 @@ export function openSqliteStore(path: string): Store {
     ),
     userByEmail: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?'),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
-    insertToken: db.prepare(
-      'INSERT INTO verification_tokens (token_hash, user_id, password_hash, redirect, expires_at, created_at) VALUES (@tokenHash, @userId, @passwordHash, @redirect, @expiresAt, @createdAt)',
+    setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+    insertAttempt: db.prepare(
+      `INSERT INTO signup_attempts (id, email, organization_id, purpose, password_hash, locale, redirect, binding_hash, code_failures, status, created_at, expires_at)
+       VALUES (@id, @email, @organizationId, @purpose, @passwordHash, @locale, @redirect, @bindingHash, @codeFailures, @status, @createdAt, @expiresAt)`,
     ),
-    tokenByHash: db.prepare<[string], { user_id: string; password_hash: string | null; redirect: string | null; expires_at: number; used_at: number | null }>(
-      'SELECT user_id, password_hash, redirect, expires_at, used_at FROM verification_tokens WHERE token_hash = ?',
+    attemptById: db.prepare<[string], AttemptRow>('SELECT * FROM signup_attempts WHERE id = ?'),
+    attemptForBinding: db.prepare<[string], AttemptRow>(
+      "SELECT * FROM signup_attempts WHERE binding_hash = ? AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 1",
     ),
-    pendingSignUp: db.prepare<[string], { password_hash: string | null; redirect: string | null }>(
-      'SELECT password_hash, redirect FROM verification_tokens WHERE user_id = ? AND used_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1',
+    openAttempts: db.prepare<[string, number, number], AttemptRow>(
+      "SELECT * FROM signup_attempts WHERE email = ? AND status = 'open' AND expires_at > ? ORDER BY created_at DESC, id DESC LIMIT ?",
     ),
-    useUserTokens: db.prepare('UPDATE verification_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL'),
-    verifyUser: db.prepare(
-      'UPDATE users SET email_verified_at = coalesce(email_verified_at, @now), password_hash = coalesce(@passwordHash, password_hash) WHERE id = @userId',
+    codeFailure: db.prepare<[number, string], { code_failures: number }>(
+      "UPDATE signup_attempts SET code_failures = code_failures + 1, status = CASE WHEN code_failures + 1 >= ? THEN 'closed' ELSE status END WHERE id = ? RETURNING code_failures",
     ),
+    attemptStatus: db.prepare('UPDATE signup_attempts SET status = ? WHERE id = ?'),
+    extendAttempt: db.prepare('UPDATE signup_attempts SET expires_at = ? WHERE id = ?'),
+    closeAttempts: db.prepare("UPDATE signup_attempts SET status = 'closed' WHERE email = ? AND status = 'open' AND id != ?"),
+    insertVerification: db.prepare(
+      'INSERT INTO verifications (kind, secret_hash, subject, expires_at, created_at) VALUES (@kind, @secretHash, @subject, @expiresAt, @createdAt)',
+    ),
+    verification: db.prepare<[string, string], VerificationRow>('SELECT * FROM verifications WHERE kind = ? AND secret_hash = ?'),
+    consumeVerification: db.prepare<[string, string], VerificationRow>('DELETE FROM verifications WHERE kind = ? AND secret_hash = ? RETURNING *'),
+    deleteVerifications: db.prepare<[string, string]>('DELETE FROM verifications WHERE subject = ? AND kind IN (SELECT value FROM json_each(?))'),
+    expiredVerifications: db.prepare('DELETE FROM verifications WHERE expires_at <= ?'),
+    expiredAttempts: db.prepare('DELETE FROM signup_attempts WHERE expires_at <= ?'),
+    insertMail: db.prepare(
+      `INSERT INTO mail_queue (id, recipient, subject, body_text, body_html, links, status, tries, next_try_at, created_at)
+       VALUES (@id, @to, @subject, @text, @html, @links, 'queued', 0, @createdAt, @createdAt)`,
+    ),
+    // Claiming pushes `next_try_at` past the lease: another taker skips the row until then.
+    claimMail: db.prepare<[number, number, number], MailRow>(
+      `UPDATE mail_queue SET next_try_at = ?, tries = tries + 1 WHERE id IN
+         (SELECT id FROM mail_queue WHERE status = 'queued' AND next_try_at <= ? ORDER BY next_try_at, id LIMIT ?)
+       RETURNING id, recipient, subject, body_text, body_html, links, tries, created_at`,
+    ),
+    mailSent: db.prepare("UPDATE mail_queue SET status = 'sent', body_text = NULL, body_html = NULL, links = NULL, last_error = NULL WHERE id = ?"),
+    mailRetry: db.prepare('UPDATE mail_queue SET next_try_at = ?, last_error = ? WHERE id = ?'),
+    mailGiveUp: db.prepare("UPDATE mail_queue SET status = 'failed', body_text = NULL, body_html = NULL, links = NULL, last_error = ? WHERE id = ?"),
+    countMail: db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM mail_queue WHERE recipient = ? AND created_at > ?'),
+    oldMail: db.prepare("DELETE FROM mail_queue WHERE status != 'queued' AND created_at <= ?"),
     insertSession: db.prepare(
       'INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES (@idHash, @userId, @createdAt, @lastSeenAt, @expiresAt)',
     ),
@@ -79,6 +164,7 @@ export function openSqliteStore(path: string): Store {
     ),
     touchSession: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
+    deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash != ?'),
     deleteExpiredSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?'),
     insertKey: db.prepare(
       'INSERT INTO api_keys (id, user_id, name, key_hash, key_start, key_end, expires_at, created_at) VALUES (@id, @userId, @name, @keyHash, @start, @end, @expiresAt, @createdAt)',
@@ -101,16 +187,6 @@ export function openSqliteStore(path: string): Store {
     ),
   };
 
-  const consume = db.transaction((tokenHash: string, now: number) => {
-    const token = q.tokenByHash.get(tokenHash);
-    if (!token || token.used_at !== null) return { status: 'invalid' as const };
-    if (token.expires_at <= now) return { status: 'expired' as const };
-    q.verifyUser.run({ now, passwordHash: token.password_hash, userId: token.user_id });
-    // Verifying the email ends every other pending link for the account, including a stranger's.
-    q.useUserTokens.run(now, token.user_id);
-    return { status: 'verified' as const, user: toUser(q.userById.get(token.user_id)!), redirect: token.redirect };
-  });
-
   const recordUsage = db.transaction((usage: readonly KeyUsage[]) => {
     for (const u of usage) {
       q.keyLastUsed.run(u.lastUsedAt, u.keyId);
@@ -118,7 +194,8 @@ export function openSqliteStore(path: string): Store {
     }
   });
 
-  return {
+  let transactions: Promise<unknown> = Promise.resolve();
+  const store: Store = {
     async createUser(user) {
       q.insertUser.run(user);
     },
@@ -130,15 +207,93 @@ export function openSqliteStore(path: string): Store {
       const row = q.userById.get(id);
       return row && toUser(row);
     },
-    async createVerificationToken(token) {
-      q.insertToken.run(token);
+    async setPassword(userId, passwordHash) {
+      q.setPassword.run(passwordHash, userId);
     },
-    async pendingSignUp(userId) {
-      const row = q.pendingSignUp.get(userId);
-      return row && { passwordHash: row.password_hash, redirect: row.redirect };
+    async createAttempt(attempt) {
+      q.insertAttempt.run(attempt);
     },
-    async consumeVerificationToken(tokenHash, now) {
-      return consume(tokenHash, now);
+    async findAttempt(id) {
+      const row = q.attemptById.get(id);
+      return row && toAttempt(row);
+    },
+    async newestOpenAttemptForBinding(bindingHash) {
+      const row = q.attemptForBinding.get(bindingHash);
+      return row && toAttempt(row);
+    },
+    async openAttempts(email, now, limit) {
+      return q.openAttempts.all(email, now, limit).map(toAttempt);
+    },
+    async recordCodeFailure(attemptId, max) {
+      return q.codeFailure.get(max, attemptId)?.code_failures ?? max;
+    },
+    async setAttemptStatus(attemptId, status) {
+      q.attemptStatus.run(status, attemptId);
+    },
+    async extendAttempt(attemptId, expiresAt) {
+      q.extendAttempt.run(expiresAt, attemptId);
+    },
+    async closeOpenAttempts(email, keepId = '') {
+      q.closeAttempts.run(email, keepId);
+    },
+    async createVerification(verification) {
+      q.insertVerification.run(verification);
+    },
+    async findVerification(kind, secretHash) {
+      const row = q.verification.get(kind, secretHash);
+      return row && toVerification(row);
+    },
+    async consumeVerification(kind, secretHash, now) {
+      const row = q.consumeVerification.get(kind, secretHash);
+      if (!row) return { status: 'invalid' };
+      return row.expires_at <= now ? { status: 'expired' } : { status: 'consumed', verification: toVerification(row) };
+    },
+    async deleteVerifications(subject, kinds) {
+      q.deleteVerifications.run(subject, JSON.stringify(kinds));
+    },
+    async deleteExpiredVerifications(before) {
+      return q.expiredVerifications.run(before).changes + q.expiredAttempts.run(before).changes;
+    },
+    async transaction(fn) {
+      const run = async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(store);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      };
+      // One connection: transactions queue behind each other instead of nesting.
+      const result = transactions.then(run, run);
+      transactions = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      return result;
+    },
+    async enqueueMail(mail) {
+      q.insertMail.run({ ...mail, links: JSON.stringify(mail.links) });
+    },
+    async claimDueMail(now, limit, leaseMs) {
+      return q.claimMail.all(now + leaseMs, now, limit).map(
+        (r): QueuedMail => ({ id: r.id, to: r.recipient, subject: r.subject, text: r.body_text, html: r.body_html, links: JSON.parse(r.links) as string[], tries: r.tries, createdAt: r.created_at }),
+      );
+    },
+    async markMailSent(id) {
+      q.mailSent.run(id);
+    },
+    async markMailFailed(id, error, nextTryAt) {
+      if (nextTryAt === null) q.mailGiveUp.run(error, id);
+      else q.mailRetry.run(nextTryAt, error, id);
+    },
+    async countMailTo(to, since) {
+      return q.countMail.get(to, since)!.n;
+    },
+    async deleteOldMail(before) {
+      return q.oldMail.run(before).changes;
     },
     async createSession(session) {
       q.insertSession.run(session);
@@ -152,6 +307,9 @@ export function openSqliteStore(path: string): Store {
     },
     async deleteSession(idHash) {
       q.deleteSession.run(idHash);
+    },
+    async deleteUserSessions(userId, keepIdHash = '') {
+      q.deleteUserSessions.run(userId, keepIdHash);
     },
     async deleteExpiredSessions(now, idleMs) {
       return q.deleteExpiredSessions.run(now, now - idleMs).changes;
@@ -189,4 +347,5 @@ export function openSqliteStore(path: string): Store {
       if (db.open) db.close();
     },
   };
+  return store;
 }

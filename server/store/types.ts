@@ -10,22 +10,54 @@ export interface UserRecord {
   createdAt: number;
 }
 
-export interface NewVerificationToken {
-  tokenHash: string;
-  userId: string;
-  /** Password chosen at this sign-up; applied only when this token is used, so a stranger's sign-up can't set it. */
+export type Locale = 'en' | 'ko';
+
+/**
+ * One sign-up: the credential it would set, bound to the browser that chose it. `new` attempts
+ * complete into an account when their email is verified in that browser; `existing` ones (the
+ * email already had an account) never complete, but make sign-in with their password answer as
+ * an unverified sign-up would.
+ */
+export interface AttemptRecord {
+  id: string;
+  email: string;
+  organizationId: string;
+  purpose: 'new' | 'existing';
   passwordHash: string | null;
+  locale: Locale;
   redirect: string | null;
+  /** SHA-256 of the `perso_signup` cookie of the browser that started it. */
+  bindingHash: string;
+  codeFailures: number;
+  status: 'open' | 'completed' | 'closed';
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Kinds of single-use secret; later kinds (WebAuthn challenges, OAuth state) share the table. */
+export type VerificationKind = 'verify_link' | 'verify_code' | 'password_reset';
+
+/** A single-use secret, stored only as a hash, naming what it proves (an attempt or a user). */
+export interface VerificationRecord {
+  kind: VerificationKind;
+  secretHash: string;
+  subject: string;
   expiresAt: number;
   createdAt: number;
 }
 
-export type PendingSignUp = Pick<NewVerificationToken, 'passwordHash' | 'redirect'>;
+export type ConsumeResult = { status: 'consumed'; verification: VerificationRecord } | { status: 'invalid' } | { status: 'expired' };
 
-export type ConsumeTokenResult =
-  | { status: 'verified'; user: UserRecord; redirect: string | null }
-  | { status: 'invalid' }
-  | { status: 'expired' };
+export interface QueuedMail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  links: string[];
+  tries: number;
+  createdAt: number;
+}
 
 export interface SessionRecord {
   idHash: string;
@@ -75,21 +107,56 @@ export interface Store {
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
   findUserById(id: string): Promise<UserRecord | undefined>;
 
-  createVerificationToken(token: NewVerificationToken): Promise<void>;
+  /** Sets the password that signs in (password reset). */
+  setPassword(userId: string, passwordHash: string): Promise<void>;
+
+  createAttempt(attempt: AttemptRecord): Promise<void>;
+  findAttempt(id: string): Promise<AttemptRecord | undefined>;
+  /** The browser's newest open attempt (expired or not), for a resend that names none. */
+  newestOpenAttemptForBinding(bindingHash: string): Promise<AttemptRecord | undefined>;
+  /** Open, unexpired attempts for an email, newest first, at most `limit`. */
+  openAttempts(email: string, now: number, limit: number): Promise<AttemptRecord[]>;
+  /** Adds one wrong code; closes the attempt once it reaches `max`. Returns the new count. */
+  recordCodeFailure(attemptId: string, max: number): Promise<number>;
+  setAttemptStatus(attemptId: string, status: AttemptRecord['status']): Promise<void>;
+  extendAttempt(attemptId: string, expiresAt: number): Promise<void>;
+  /** Closes every open attempt for the email except `keepId`. */
+  closeOpenAttempts(email: string, keepId?: string): Promise<void>;
+
+  createVerification(verification: VerificationRecord): Promise<void>;
+  /** Reads a secret without using it up. */
+  findVerification(kind: VerificationKind, secretHash: string): Promise<VerificationRecord | undefined>;
+  /** Atomically deletes the secret and says whether it was there and unexpired: works once. */
+  consumeVerification(kind: VerificationKind, secretHash: string, now: number): Promise<ConsumeResult>;
+  /** Drops every secret of `kind` naming `subject` (a resend replaces the old link and code). */
+  deleteVerifications(subject: string, kinds: readonly VerificationKind[]): Promise<void>;
+  /** Removes secrets and attempts expired before `before`; returns how many rows went. */
+  deleteExpiredVerifications(before: number): Promise<number>;
+
   /**
-   * Password hash and redirect carried by the user's newest unused token, expired or not: what an
-   * unverified account signs in with, and what a resent link carries. Expiry ends the link, not
-   * the choices made with it; otherwise a link resent after 24 h would verify an account nobody
-   * can sign in to.
+   * Runs `fn` atomically. `fn` must only await calls on the store it is given: on SQLite the
+   * transaction holds the one connection, so anything slower would stall every other request.
    */
-  pendingSignUp(userId: string): Promise<PendingSignUp | undefined>;
-  /** Marks the token used and the email verified in one transaction; a token works once. */
-  consumeVerificationToken(tokenHash: string, now: number): Promise<ConsumeTokenResult>;
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  enqueueMail(mail: Omit<QueuedMail, 'tries'>): Promise<void>;
+  /** Takes up to `limit` due mails and hides them from other takers for `leaseMs` (a crash mid-send retries them). */
+  claimDueMail(now: number, limit: number, leaseMs: number): Promise<QueuedMail[]>;
+  /** Sent: the body (which may carry a link or code) is dropped, the row kept for the mail budget. */
+  markMailSent(id: string): Promise<void>;
+  /** Not sent: try again at `nextTryAt`, or give up when it is null. */
+  markMailFailed(id: string, error: string, nextTryAt: number | null): Promise<void>;
+  /** Mails queued to an address since `since`: the per-address mail budget. */
+  countMailTo(to: string, since: number): Promise<number>;
+  /** Forgets sent and failed mail older than `before`. */
+  deleteOldMail(before: number): Promise<number>;
 
   createSession(session: SessionRecord): Promise<void>;
   findSession(idHash: string): Promise<SessionRecord | undefined>;
   touchSession(idHash: string, lastSeenAt: number): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
+  /** Ends every session of the user except `keepIdHash` (after a password reset). */
+  deleteUserSessions(userId: string, keepIdHash?: string): Promise<void>;
   /** Removes sessions past their absolute lifetime or idle for `idleMs`; returns how many. */
   deleteExpiredSessions(now: number, idleMs: number): Promise<number>;
 

@@ -8,6 +8,7 @@ import type { Clock } from '../../server/clock.js';
 import { type AppConfig, loadConfig } from '../../server/config.js';
 import { DevOutbox } from '../../server/mail/dev-outbox.js';
 import type { Mailer } from '../../server/mail/mailer.js';
+import { MailQueue } from '../../server/mail/queue.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { Store } from '../../server/store/types.js';
 
@@ -32,16 +33,23 @@ export interface Harness {
   clock: TestClock;
   outbox: DevOutbox;
   usage: UsageRecorder;
+  /** Drained after every `call`, so a test sees a request's mail as soon as it answers. */
+  mail: MailQueue;
   config: AppConfig;
   dir: string;
   dbPath: string;
-  /** `app.request` with JSON body, Origin and the harness's cookie jar. */
+  /** `app.request` with JSON body, Origin and the harness's cookie jar (session and sign-up cookies). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** `perso_session=…` for the next calls, or none. */
   cookie?: string;
-  /** Sign up, follow the mailed link and keep the session cookie. */
+  /** `perso_signup=…`: this harness's browser binding for sign-up links. */
+  signupCookie?: string;
+  /** Sign up, follow the mailed link in this browser and keep the session cookie. */
   signUpVerified(email?: string, password?: string): Promise<{ id: string; email: string }>;
-  /** The token in the newest mail to `email`. */
+  /** The link token in the newest mail to `email`. */
   lastToken(email: string): string;
+  /** The 6-digit code in the newest mail to `email`. */
+  lastCode(email: string): string;
   /** Raw bytes of every database file, to check no secret is stored in clear. */
   databaseBytes(): Buffer;
   close(): Promise<void>;
@@ -56,7 +64,13 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
   const outbox = new DevOutbox(clock.now, () => {});
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
-  const app = createApp({ store, mailer: options.mailer ?? outbox, outbox, config, clock, usage, limits: createRateLimits(clock), log: () => {} });
+  const mail = new MailQueue(store, options.mailer ?? outbox, clock, () => {});
+  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: createRateLimits(clock), log: () => {} });
+  const lastMail = (email: string) => {
+    const message = outbox.messages.find((m) => m.to === email);
+    if (!message) throw new Error(`no mail to ${email}`);
+    return message;
+  };
 
   const h: Harness = {
     app,
@@ -64,32 +78,39 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
     clock,
     outbox,
     usage,
+    mail,
     config,
     dir,
     dbPath,
     async call(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { origin: ORIGIN, ...(h.cookie ? { cookie: h.cookie } : {}), ...headers } };
+      const jar = [h.cookie, h.signupCookie].filter(Boolean).join('; ');
+      const init: RequestInit = { method, headers: { origin: ORIGIN, ...(jar ? { cookie: jar } : {}), ...headers } };
       if (body !== undefined) {
         init.body = typeof body === 'string' ? body : JSON.stringify(body);
         (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
       }
       const response = await app.request(path, init);
       for (const setCookie of response.headers.getSetCookie()) {
-        if (!setCookie.startsWith('perso_session=')) continue;
         const value = setCookie.split(';')[0]!;
-        h.cookie = value === 'perso_session=' ? undefined : value;
+        if (value.startsWith('perso_session=')) h.cookie = value === 'perso_session=' ? undefined : value;
+        if (value.startsWith('perso_signup=')) h.signupCookie = value;
       }
+      await mail.drain();
       return response;
     },
     lastToken(email) {
-      const message = outbox.messages.find((m) => m.to === email);
-      if (!message) throw new Error(`no mail to ${email}`);
-      return new URL(message.links[0]!).searchParams.get('token')!;
+      return new URL(lastMail(email).links[0]!).searchParams.get('token')!;
+    },
+    lastCode(email) {
+      const code = /\b(\d{6})\b/.exec(lastMail(email).text)?.[1];
+      if (!code) throw new Error(`no code in the mail to ${email}`);
+      return code;
     },
     async signUpVerified(email = `user${Math.random().toString(16).slice(2)}@example.com`, password = 'correct horse battery') {
       const signup = await h.call('POST', '/api/signup', { email, password });
       if (signup.status !== 202) throw new Error(`sign-up answered ${signup.status}`);
       const verified = await h.call('POST', '/api/verify-email', { token: h.lastToken(email) });
+      if (verified.status !== 200) throw new Error(`verification answered ${verified.status}`);
       const { user } = (await verified.json()) as { user: { id: string; email: string } };
       return user;
     },
@@ -98,6 +119,7 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
     },
     async close() {
       await usage.stop();
+      await mail.stop();
       await store.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
