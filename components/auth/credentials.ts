@@ -27,10 +27,10 @@ export class CredentialFields {
     private readonly purpose: 'sign-up' | 'sign-in',
   ) {}
 
-  /** Checks both fields, shows what is wrong and focuses the first bad field. True when valid. */
-  validate(): boolean {
+  /** Checks the fields (both unless told), shows what is wrong and focuses the first bad one. True when valid. */
+  validate(fields: CredentialField[] = FIELDS): boolean {
     this.errors = {};
-    for (const field of FIELDS) this.#check(field);
+    for (const field of fields) this.#check(field);
     this.host.requestUpdate();
     const firstBad = FIELDS.find((field) => this.errors[field]);
     if (firstBad) void this.focus(firstBad);

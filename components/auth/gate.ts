@@ -1,7 +1,7 @@
 import { Task, TaskStatus } from '@lit/task';
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { PersoClient } from '../client/api-client.js';
-import { SessionController } from '../client/session-controller.js';
+import { SessionController, type SessionControllerOptions } from '../client/session-controller.js';
 import type { OrganizationConfig, User } from '../client/types.js';
 import { loadAuthConfig } from './config.js';
 import { describeError } from './errors.js';
@@ -22,12 +22,17 @@ export class AuthGate {
   readonly #config: Task<readonly [PersoClient, string], OrganizationConfig>;
   readonly #session: SessionController;
 
-  constructor(host: ReactiveControllerHost, getClient: () => PersoClient, getOrganization: () => string) {
+  constructor(
+    host: ReactiveControllerHost,
+    getClient: () => PersoClient,
+    getOrganization: () => string,
+    sessionOptions: SessionControllerOptions = {},
+  ) {
     this.#config = new Task(host, {
       task: ([client, organization], { signal }) => loadAuthConfig(client, organization, signal),
       args: () => [getClient(), getOrganization()] as const,
     });
-    this.#session = new SessionController(host, getClient);
+    this.#session = new SessionController(host, getClient, sessionOptions);
   }
 
   get step(): GateStep {
@@ -43,6 +48,11 @@ export class AuthGate {
   /** The signed-in user; set when `step` is `signed-in`. */
   get user(): User | null | undefined {
     return this.#session.user;
+  }
+
+  /** Asks the server again who is signed in (e.g. whether another tab completed a sign-up). */
+  recheckSession(): void {
+    void this.#session.check();
   }
 
   /** The `pending` step: a spinner, or the load error with a way to try again. */

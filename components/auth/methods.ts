@@ -92,8 +92,8 @@ export class AuthMethods<T> {
   // organization config enables passkeys, so this button is never shown.
   #startPasskey = (): void => {};
 
-  /** `notice` goes between the alert and the methods, e.g. an offer to resend a verification mail. */
-  render(config: OrganizationConfig, alert?: string, notice: TemplateResult | typeof nothing = nothing): TemplateResult {
+  /** `formFooter` goes under the submit button, e.g. "Forgot password?". */
+  render(config: OrganizationConfig, alert?: string, formFooter: TemplateResult | typeof nothing = nothing): TemplateResult {
     const { labels } = this.options;
     const { password, passkey, social } = config.methods;
     const alternatives = renderAlternatives({
@@ -105,15 +105,14 @@ export class AuthMethods<T> {
     return html`
       ${renderHeader(msg(labels.heading), msg('auth.subtitle', { organization: config.organization.name }))}
       ${alert ? renderAlert(alert) : nothing}
-      ${notice}
       ${alternatives}
       ${alternatives !== nothing && password ? renderDivider() : nothing}
-      ${password ? this.#renderPasswordForm() : nothing}
+      ${password ? this.#renderPasswordForm(formFooter) : nothing}
       ${!password && alternatives === nothing ? html`<p class="lead">${msg('auth.noMethods')}</p>` : nothing}
     `;
   }
 
-  #renderPasswordForm(): TemplateResult {
+  #renderPasswordForm(footer: TemplateResult | typeof nothing): TemplateResult {
     const { labels } = this.options;
     return html`
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.#submit}>
@@ -121,6 +120,7 @@ export class AuthMethods<T> {
         <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${this.busy}>
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${msg(labels.busy)}` : msg(labels.submit)}
         </button>
+        ${footer}
       </form>
     `;
   }

@@ -25,14 +25,15 @@ export class ResendAction {
     this.cooldown = new CooldownController(host);
   }
 
-  async send(email: string): Promise<void> {
+  /** Re-sends the mail of `attempt` (else of the attempt the `perso_signup` cookie names). */
+  async send(email: string, attempt?: string): Promise<void> {
     if (this.busy || this.cooldown.active) return;
     this.busy = true;
     this.notice = this.error = undefined;
     this.host.requestUpdate();
     try {
-      await this.getClient().resendVerification(email);
-      this.notice = msg('auth.resent', { email });
+      const { mailHeld } = await this.getClient().resendVerification(attempt);
+      this.notice = mailHeld ? msg('auth.mailHeld') : msg('auth.resent', { email });
       this.cooldown.start(RESEND_COOLDOWN_SECONDS);
     } catch (error) {
       const detail = describeError(error);
@@ -50,7 +51,7 @@ export class ResendAction {
     this.cooldown.stop();
   }
 
-  render(email: string) {
+  render(email: string, attempt?: string) {
     const seconds = this.cooldown.remaining;
     return html`
       ${this.error ? renderAlert(this.error) : nothing}
@@ -60,7 +61,7 @@ export class ResendAction {
         class="block"
         part="button button-secondary resend-button"
         ?disabled=${this.busy || seconds > 0}
-        @click=${() => this.send(email)}
+        @click=${() => this.send(email, attempt)}
       >
         ${seconds > 0 ? msg('auth.resendCooldown', { seconds }) : msg('signup.resend')}
       </button>

@@ -88,3 +88,9 @@ const keyIcon = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" fo
   </g>
   <circle cx="16.5" cy="7.5" r="1.25" fill="currentColor" />
 </svg>`;
+
+/** The envelope shown above every "check your inbox" step. */
+export const mailIcon = html`<svg viewBox="0 0 24 24" focusable="false">
+  <rect x="3" y="5" width="18" height="14" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
+  <path d="M3 7l9 6 9-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+</svg>`;
