@@ -72,7 +72,7 @@ export function corsForAllowedOrigins(allowed: ReadonlySet<string>, originAllowe
 export type OriginPolicy = (c: Context, origin: string) => Promise<boolean>;
 
 /** Routes that act for the organization they name (sign-up, sign-in…): the route checks that one. */
-const ORGANIZATION_ROUTES = /^\/api\/(config|signup|signin|verify-email|password-reset)(\/|$)/;
+const ORGANIZATION_ROUTES = /^\/api\/(config|signup|signin|verify-email|password-reset|passkeys\/signup|passkeys\/signin)(\/|$)/;
 
 /**
  * Tenant isolation: a request with a session is judged by the session user's organization's
@@ -135,6 +135,12 @@ const ACCOUNT_STATUS: Record<AccountErrorCode, ContentfulStatusCode> = {
   invalid_credentials: 401,
   email_not_verified: 403,
   rate_limited: 429,
+  invalid_challenge: 400,
+  passkey_rejected: 400,
+  passkey_unknown: 401,
+  passkey_exists: 409,
+  last_sign_in_method: 409,
+  not_found: 404,
 };
 
 /** The HTTP answer for a refusal of the account rules. */

@@ -81,6 +81,8 @@ export function createRateLimits(clock: Clock) {
     /** Wrong links and codes from one address. */
     verifyFailuresPerAddress: limiter(30, 15 * MINUTE),
     passwordResetPerAddress: limiter(10, 15 * MINUTE),
+    /** WebAuthn challenges asked for from one address: each one is a row until it expires. */
+    passkeyChallengesPerAddress: limiter(60, 15 * MINUTE),
     invalidApiKeyPerAddress: limiter(100, MINUTE),
   };
 }

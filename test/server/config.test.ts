@@ -47,6 +47,7 @@ describe('loadConfig defaults', () => {
       sessions: { absoluteMs: 30 * DAY, idleMs: 7 * DAY },
       trustProxy: false,
       demo: true,
+      webauthn: { rpId: 'localhost', rpName: undefined },
     });
   });
 
