@@ -1,5 +1,6 @@
 import { Task, TaskStatus } from '@lit/task';
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { Localizer } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import { SessionController, type SessionControllerOptions } from '../client/session-controller.js';
 import type { OrganizationConfig, User } from '../client/types.js';
@@ -56,10 +57,10 @@ export class AuthGate {
   }
 
   /** The `pending` step: a spinner, or the load error with a way to try again. */
-  renderPending(heading: string): TemplateResult {
+  renderPending(t: Localizer, heading: string): TemplateResult {
     if (this.#config.status === TaskStatus.ERROR) {
-      return html`${renderHeader(heading)}${renderConfigError(describeError(this.#config.error).message, () => this.#config.run())}`;
+      return html`${renderHeader(heading)}${renderConfigError(t, describeError(this.#config.error, t).message, () => this.#config.run())}`;
     }
-    return html`${renderHeader(heading)}${renderLoading()}`;
+    return html`${renderHeader(heading)}${renderLoading(t)}`;
   }
 }

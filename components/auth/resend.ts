@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveControllerHost } from 'lit';
 import type { PersoErrorDetail } from '../base/events.js';
-import { msg } from '../base/localize.js';
+import type { Localized } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
 import { CooldownController } from './cooldown.js';
@@ -18,7 +18,7 @@ export class ResendAction {
   readonly cooldown: CooldownController;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & Localized,
     private readonly getClient: () => PersoClient,
     private readonly onError: (detail: PersoErrorDetail) => void,
   ) {
@@ -33,10 +33,10 @@ export class ResendAction {
     this.host.requestUpdate();
     try {
       const { mailHeld } = await this.getClient().resendVerification(attempt);
-      this.notice = mailHeld ? msg('auth.mailHeld') : msg('auth.resent', { email });
+      this.notice = mailHeld ? this.host.localize.t.term('auth.mailHeld') : this.host.localize.t.term('auth.resent', { email });
       this.cooldown.start(RESEND_COOLDOWN_SECONDS);
     } catch (error) {
-      const detail = describeError(error);
+      const detail = describeError(error, this.host.localize.t);
       this.error = detail.message;
       if (error instanceof ApiError && error.code === 'rate_limited') this.cooldown.start(error.retryAfter ?? RESEND_COOLDOWN_SECONDS);
       this.onError(detail);
@@ -63,7 +63,7 @@ export class ResendAction {
         ?disabled=${this.busy || seconds > 0}
         @click=${() => this.send(email, attempt)}
       >
-        ${seconds > 0 ? msg('auth.resendCooldown', { seconds }) : msg('signup.resend')}
+        ${seconds > 0 ? this.host.localize.t.term('auth.resendCooldown', { seconds }) : this.host.localize.t.term('signup.resend')}
       </button>
     `;
   }

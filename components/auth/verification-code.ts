@@ -1,7 +1,7 @@
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { PersoErrorDetail } from '../base/events.js';
-import { msg } from '../base/localize.js';
+import type { Localized, Localizer } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import type { User } from '../client/types.js';
 import { describeError } from './errors.js';
@@ -28,13 +28,13 @@ export class VerificationCode {
   busy = false;
 
   constructor(
-    private readonly host: LitElement,
+    private readonly host: LitElement & Localized,
     private readonly getClient: () => PersoClient,
   ) {}
 
   async submit(attempt: string): Promise<CodeOutcome> {
     const code = this.value.replace(SEPARATORS, '');
-    this.error = !code ? msg('validation.codeRequired') : CODE.test(code) ? undefined : msg('validation.codeInvalid');
+    this.error = !code ? this.host.localize.t.term('validation.codeRequired') : CODE.test(code) ? undefined : this.host.localize.t.term('validation.codeInvalid');
     if (this.error) {
       this.host.requestUpdate();
       void this.focus();
@@ -46,7 +46,7 @@ export class VerificationCode {
       this.value = '';
       return { user };
     } catch (error) {
-      const detail = describeError(error);
+      const detail = describeError(error, this.host.localize.t);
       if (detail.code !== 'invalid_code') return { error: detail, onField: false };
       this.error = detail.message;
       void this.focus();
@@ -81,11 +81,11 @@ export class VerificationCode {
 }
 
 /** The code form: one labelled field and the "Verify" button. */
-export function renderCodeForm(code: VerificationCode, onSubmit: (event: SubmitEvent) => void): TemplateResult {
+export function renderCodeForm(t: Localizer, code: VerificationCode, onSubmit: (event: SubmitEvent) => void): TemplateResult {
   return html`
     <form part="form code-form" novalidate aria-busy=${code.busy ? 'true' : 'false'} @submit=${onSubmit}>
       <div class="field" part="field">
-        <label for="code" part="label">${msg('field.code')}</label>
+        <label for="code" part="label">${t.term('field.code')}</label>
         <input
           id="code"
           name="code"
@@ -105,7 +105,7 @@ export function renderCodeForm(code: VerificationCode, onSubmit: (event: SubmitE
         ${code.error ? html`<p id="code-error" class="field-error" role="alert" part="error field-error">${code.error}</p>` : nothing}
       </div>
       <button type="submit" class="primary block" part="button button-primary verify-button" ?disabled=${code.busy}>
-        ${code.busy ? html`<span class="spinner" aria-hidden="true"></span>${msg('auth.verifying')}` : msg('auth.verify')}
+        ${code.busy ? html`<span class="spinner" aria-hidden="true"></span>${t.term('auth.verifying')}` : t.term('auth.verify')}
       </button>
     </form>
   `;

@@ -10,7 +10,6 @@ import { SignOutAction } from '../auth/sign-out.js';
 import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
 import { mailIcon, renderAlert, renderHeader } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
-import { msg } from '../base/localize.js';
 import { PersoElement } from '../base/perso-element.js';
 import { ApiError } from '../client/api-error.js';
 import { styles } from './perso-signin.styles.js';
@@ -184,7 +183,7 @@ export class PersoSignin extends PersoElement {
       await this.client.requestPasswordReset(fields.address, mailLocale(languageOf(this)));
       this.#show('reset-sent');
     } catch (error) {
-      const detail = describeError(error);
+      const detail = describeError(error, this.localize.t);
       this.alert = detail.message;
       void this.#focus.keep();
       this.emit('perso-error', detail);
@@ -200,9 +199,9 @@ export class PersoSignin extends PersoElement {
   #renderStep(): TemplateResult {
     switch (this.#gate.step) {
       case 'pending':
-        return this.#gate.renderPending(msg('signin.heading'));
+        return this.#gate.renderPending(this.localize.t, this.localize.t.term('signin.heading'));
       case 'signed-in':
-        return this.#signOut.render(this.#gate.user!, this.alert);
+        return this.#signOut.render(this.localize.t, this.#gate.user!, this.alert);
       case 'ready':
         return this.#renderView();
     }
@@ -222,20 +221,20 @@ export class PersoSignin extends PersoElement {
   }
 
   #renderForgotLink(): TemplateResult {
-    return html`<button type="button" class="link forgot" part="button forgot-button" @click=${() => this.#show('forgot')}>${msg('signin.forgot')}</button>`;
+    return html`<button type="button" class="link forgot" part="button forgot-button" @click=${() => this.#show('forgot')}>${this.localize.t.term('signin.forgot')}</button>`;
   }
 
   #renderBackLink(): TemplateResult {
-    return html`<button type="button" class="link back" part="button back-button" @click=${() => this.#show('form')}>${msg('signin.backToSignIn')}</button>`;
+    return html`<button type="button" class="link back" part="button back-button" @click=${() => this.#show('form')}>${this.localize.t.term('signin.backToSignIn')}</button>`;
   }
 
   #renderVerify({ email, attempt }: Unverified): TemplateResult {
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
-      ${renderHeader(msg('signin.verifyHeading'))}
-      <p class="lead">${msg('signin.verifyLead', { email })}</p>
+      ${renderHeader(this.localize.t.term('signin.verifyHeading'))}
+      <p class="lead">${this.localize.t.term('signin.verifyLead', { email })}</p>
       ${this.alert ? renderAlert(this.alert) : nothing}
-      ${attempt ? renderCodeForm(this.#code, this.#verify) : nothing}
+      ${attempt ? renderCodeForm(this.localize.t, this.#code, this.#verify) : nothing}
       <div class="stack after-code">${this.#resend.render(email, attempt)}${this.#renderBackLink()}</div>
     `;
   }
@@ -243,13 +242,13 @@ export class PersoSignin extends PersoElement {
   #renderForgot(): TemplateResult {
     const busy = this.resetBusy;
     return html`
-      ${renderHeader(msg('reset.heading'))}
-      <p class="lead">${msg('reset.lead')}</p>
+      ${renderHeader(this.localize.t.term('reset.heading'))}
+      <p class="lead">${this.localize.t.term('reset.lead')}</p>
       ${this.alert ? renderAlert(this.alert) : nothing}
       <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${this.#requestReset}>
         ${this.#methods.fields.render({ busy, withPassword: false })}
         <button type="submit" class="primary block" part="button button-primary reset-button" ?disabled=${busy}>
-          ${busy ? html`<span class="spinner" aria-hidden="true"></span>${msg('reset.busy')}` : msg('reset.submit')}
+          ${busy ? html`<span class="spinner" aria-hidden="true"></span>${this.localize.t.term('reset.busy')}` : this.localize.t.term('reset.submit')}
         </button>
         ${this.#renderBackLink()}
       </form>
@@ -259,8 +258,8 @@ export class PersoSignin extends PersoElement {
   #renderResetSent(): TemplateResult {
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
-      ${renderHeader(msg('reset.sentHeading'))}
-      <p class="lead">${msg('reset.sentLead', { email: this.#methods.fields.address })}</p>
+      ${renderHeader(this.localize.t.term('reset.sentHeading'))}
+      <p class="lead">${this.localize.t.term('reset.sentLead', { email: this.#methods.fields.address })}</p>
       <div class="stack">${this.#renderBackLink()}</div>
     `;
   }

@@ -9,7 +9,6 @@ import { SignOutAction } from '../auth/sign-out.js';
 import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
 import { mailIcon, renderAlert, renderHeader, renderStatus } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
-import { msg } from '../base/localize.js';
 import { PersoElement } from '../base/perso-element.js';
 import { SessionPoll } from '../client/session-poll.js';
 import type { SignUpAccepted, User } from '../client/types.js';
@@ -194,9 +193,9 @@ export class PersoSignup extends PersoElement {
   #renderStep(): TemplateResult {
     switch (this.#step) {
       case 'pending':
-        return this.#gate.renderPending(msg('signup.heading'));
+        return this.#gate.renderPending(this.localize.t, this.localize.t.term('signup.heading'));
       case 'signed-in':
-        return this.#signOut.render(this.#gate.user!, this.alert);
+        return this.#signOut.render(this.localize.t, this.#gate.user!, this.alert);
       case 'check-inbox':
         return this.#renderCheckInbox(this.attempt!);
       case 'form':
@@ -207,14 +206,14 @@ export class PersoSignup extends PersoElement {
   #renderCheckInbox({ email, id, mailHeld }: Attempt): TemplateResult {
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
-      ${renderHeader(msg('signup.checkInbox'))}
-      <p class="lead">${msg('signup.sentTo', { email })}</p>
-      ${mailHeld ? renderStatus(msg('auth.mailHeld')) : nothing}
+      ${renderHeader(this.localize.t.term('signup.checkInbox'))}
+      <p class="lead">${this.localize.t.term('signup.sentTo', { email })}</p>
+      ${mailHeld ? renderStatus(this.localize.t.term('auth.mailHeld')) : nothing}
       ${this.alert ? renderAlert(this.alert) : nothing}
-      ${renderCodeForm(this.#code, this.#verify)}
+      ${renderCodeForm(this.localize.t, this.#code, this.#verify)}
       <div class="stack after-code">
         ${this.#resend.render(email, id)}
-        <button type="button" class="link" part="button change-email-button" @click=${this.#changeEmail}>${msg('signup.changeEmail')}</button>
+        <button type="button" class="link" part="button change-email-button" @click=${this.#changeEmail}>${this.localize.t.term('signup.changeEmail')}</button>
       </div>
     `;
   }

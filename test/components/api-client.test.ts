@@ -2,8 +2,6 @@ import { expect } from '@open-wc/testing';
 import { PersoClient } from '../../components/client/api-client.js';
 import { ApiError } from '../../components/client/api-error.js';
 import { sharedClient } from '../../components/client/context.js';
-import { errorMessage, msg, setMessages } from '../../components/base/localize.js';
-import { en } from '../../components/base/translations/en.js';
 import { FakeApi, apiError, deferred, json, orgConfig, testUser } from './helpers/fake-api.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
@@ -182,21 +180,5 @@ describe('FakeApi helper', () => {
     held.release(json(200, { keys: [] }));
     expect(await settled.promise).to.equal('done');
     expect((await rejection(api.client.deleteKey('x'))).code).to.equal('not_found');
-  });
-});
-
-describe('localize', () => {
-  afterEach(() => setMessages({}));
-
-  it('fills placeholders and maps error codes, falling back to the server sentence', () => {
-    expect(msg('social.continue', { provider: 'GitHub' })).to.equal('Continue with GitHub');
-    expect(errorMessage('invalid_credentials', 'server words')).to.equal(en['error.invalid_credentials']);
-    expect(errorMessage('some_new_code', 'server words')).to.equal('server words');
-  });
-
-  it('takes translations and falls back to English per key', () => {
-    setMessages({ 'signin.heading': 'Anmelden' });
-    expect(msg('signin.heading')).to.equal('Anmelden');
-    expect(msg('signup.heading')).to.equal('Create your account');
   });
 });

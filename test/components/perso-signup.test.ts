@@ -71,8 +71,8 @@ describe('<perso-signup> loading and config', () => {
   it('shows a config error with a retry that loads the form', async () => {
     const api = new FakeApi().handle('GET', '/api/config', () => apiError(404, 'unknown_organization', 'There is no organization "nope".'));
     const el = await mountSignup(api);
-    await shown(el, 'There is no organization "nope".');
-    expect(alertText(el)).to.equal('This form could not be loaded. There is no organization "nope".');
+    await shown(el, 'There is no organization with this id.');
+    expect(alertText(el)).to.equal('This form could not be loaded. There is no organization with this id.');
     await expect(el).to.be.accessible();
 
     api.reply('GET', '/api/config', 200, orgConfig());
@@ -416,8 +416,9 @@ describe('<perso-signup> verification code', () => {
     const provider = await mount<HTMLElement>(html`<div lang="ko-KR"><perso-signup></perso-signup></div>`, api.client);
     const el = provider.querySelector('perso-signup')!;
     await waitUntil(() => shadow(el).querySelector('button[type=submit]'), 'form never shown');
-    fill(el, 'ada@example.com', 'correct horse battery');
-    shadow(el).querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    type(input(el, '이메일'), 'ada@example.com');
+    type(input(el, '비밀번호'), 'correct horse battery');
+    button(el, '계정 만들기').click();
     await waitUntil(() => api.last('POST', '/api/signup'), 'sign-up not sent');
     expect(api.last('POST', '/api/signup')!.body).to.include({ locale: 'ko' });
   });
