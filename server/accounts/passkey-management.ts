@@ -1,4 +1,4 @@
-import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import { type AuthenticatorTransport, generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { PasskeyRecord, UserRecord } from '../store/types.js';
 import type { AccountDeps } from './deps.js';
