@@ -105,6 +105,9 @@ export function openSqliteStore(path: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // A queued mail carries its link and code in clear until sent: freed bytes are zeroed so the
+  // sent mail's secret does not linger in the file.
+  db.pragma('secure_delete = ON');
   // The key table can hold millions of rows: map the file so hot index pages cost no read() call.
   db.pragma('mmap_size = 268435456');
   migrate(db);
@@ -284,6 +287,8 @@ export function openSqliteStore(path: string): Store {
     },
     async markMailSent(id) {
       q.mailSent.run(id);
+      // …nor in the write-ahead log, which keeps old page images until it is reset.
+      db.pragma('wal_checkpoint(TRUNCATE)');
     },
     async markMailFailed(id, error, nextTryAt) {
       if (nextTryAt === null) q.mailGiveUp.run(error, id);

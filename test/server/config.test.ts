@@ -27,6 +27,7 @@ describe('loadConfig defaults', () => {
       port: 8787,
       host: '127.0.0.1',
       publicUrl: 'http://localhost:8787',
+      appUrl: 'http://localhost:8787',
       dbPath: './data/perso.db',
       databaseUrl: undefined,
       smtpUrl: undefined,

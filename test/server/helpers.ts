@@ -27,7 +27,16 @@ export function testConfig(env: Record<string, string> = {}, file?: unknown): Ap
   return loadConfig({ PERSO_PUBLIC_URL: ORIGIN, ...env }, () => (file === undefined ? undefined : JSON.stringify(file)));
 }
 
-export interface Harness {
+/** One browser's cookie jar against the harness's app: sign-up binding and session. */
+export interface Browser {
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** A form POST as the server's own pages send it. */
+  submitForm(path: string, fields: Record<string, string>): Promise<Response>;
+  cookie?: string;
+  signupCookie?: string;
+}
+
+export interface Harness extends Browser {
   app: ReturnType<typeof createApp>;
   store: Store;
   clock: TestClock;
@@ -38,12 +47,8 @@ export interface Harness {
   config: AppConfig;
   dir: string;
   dbPath: string;
-  /** `app.request` with JSON body, Origin and the harness's cookie jar (session and sign-up cookies). */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
-  /** `perso_session=…` for the next calls, or none. */
-  cookie?: string;
-  /** `perso_signup=…`: this harness's browser binding for sign-up links. */
-  signupCookie?: string;
+  /** Another browser on the same server, with an empty cookie jar. */
+  newBrowser(): Browser;
   /** Sign up, follow the mailed link in this browser and keep the session cookie. */
   signUpVerified(email?: string, password?: string): Promise<{ id: string; email: string }>;
   /** The link token in the newest mail to `email`. */
@@ -72,6 +77,31 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
     return message;
   };
 
+  function newBrowser(): Browser {
+    const b: Browser = {
+      async call(method, path, body, headers = {}) {
+        const jar = [b.cookie, b.signupCookie].filter(Boolean).join('; ');
+        const init: RequestInit = { method, headers: { origin: ORIGIN, ...(jar ? { cookie: jar } : {}), ...headers } };
+        if (body !== undefined) {
+          init.body = typeof body === 'string' ? body : JSON.stringify(body);
+          (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+        }
+        const response = await app.request(path, init);
+        for (const setCookie of response.headers.getSetCookie()) {
+          const value = setCookie.split(';')[0]!;
+          if (value.startsWith('perso_session=')) b.cookie = value === 'perso_session=' ? undefined : value;
+          if (value.startsWith('perso_signup=')) b.signupCookie = value;
+        }
+        await mail.drain();
+        return response;
+      },
+      submitForm: (path, fields) =>
+        b.call('POST', path, new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded' }),
+    };
+    return b;
+  }
+  const defaultBrowser = newBrowser();
+
   const h: Harness = {
     app,
     store,
@@ -82,22 +112,21 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
     config,
     dir,
     dbPath,
-    async call(method, path, body, headers = {}) {
-      const jar = [h.cookie, h.signupCookie].filter(Boolean).join('; ');
-      const init: RequestInit = { method, headers: { origin: ORIGIN, ...(jar ? { cookie: jar } : {}), ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-      }
-      const response = await app.request(path, init);
-      for (const setCookie of response.headers.getSetCookie()) {
-        const value = setCookie.split(';')[0]!;
-        if (value.startsWith('perso_session=')) h.cookie = value === 'perso_session=' ? undefined : value;
-        if (value.startsWith('perso_signup=')) h.signupCookie = value;
-      }
-      await mail.drain();
-      return response;
+    call: (...args) => defaultBrowser.call(...args),
+    submitForm: (...args) => defaultBrowser.submitForm(...args),
+    get cookie() {
+      return defaultBrowser.cookie;
     },
+    set cookie(value) {
+      defaultBrowser.cookie = value;
+    },
+    get signupCookie() {
+      return defaultBrowser.signupCookie;
+    },
+    set signupCookie(value) {
+      defaultBrowser.signupCookie = value;
+    },
+    newBrowser,
     lastToken(email) {
       return new URL(lastMail(email).links[0]!).searchParams.get('token')!;
     },

@@ -263,8 +263,8 @@ describe('requireApiKey() on an integrator’s own Hono app', () => {
 
   it('answers 429 itself when given a limiter', async () => {
     h = createHarness();
-    const { RateLimiter } = await import('../../server/auth/rate-limit.js');
-    const app = integratorApp({ limiter: new RateLimiter({ max: 3, windowMs: 60_000 }, h.clock) });
+    const { MemoryRateLimiter } = await import('../../server/auth/rate-limit.js');
+    const app = integratorApp({ limiter: new MemoryRateLimiter({ max: 3, windowMs: 60_000 }, h.clock) });
     const env = { incoming: { socket: { remoteAddress: '192.0.2.1' } } };
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await app.request('/private/reports', { headers: bearer(VALID_LOOKING) }, env)).status);
