@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { hashApiKeySecret } from '../server/auth/api-key-secret.js';
-import { RateLimiter } from '../server/auth/rate-limit.js';
+import { MemoryRateLimiter } from '../server/auth/rate-limit.js';
 import { type ApiKeyVariables, requireApiKey } from '../server/auth/require-api-key.js';
 import { UsageRecorder } from '../server/auth/usage-recorder.js';
 import { systemClock } from '../server/clock.js';
@@ -38,7 +38,7 @@ export async function measureKeyCheck(dbPath: string, secrets: string[]): Promis
       })
       .route('/', handler);
     const usage = new UsageRecorder(store, systemClock);
-    const limiter = new RateLimiter({ max: 100, windowMs: 60_000 }, systemClock);
+    const limiter = new MemoryRateLimiter({ max: 100, windowMs: 60_000 }, systemClock);
     const checked = new Hono<{ Variables: ApiKeyVariables }>().use('/v1/*', requireApiKey({ store, usage, limiter })).route('/', handler);
     const env = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
 

@@ -1,12 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { clientAddress } from '../auth/node-request.js';
+import type { RateDecision } from '../auth/rate-limit.js';
+import { clientRateLimitKey } from '../http/client-address.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { randomToken, sha256Hex } from '../auth/tokens.js';
 import type { Organization } from '../config.js';
 import { DEFAULT_ORGANIZATION } from '../config.js';
-import { AppError, validationFailed } from '../errors.js';
+import { AppError, rateLimited, validationFailed } from '../errors.js';
 import { existingAccountMail, verificationMail } from '../mail/templates.js';
 import type { MailMessage } from '../mail/mailer.js';
 import {
@@ -31,7 +32,11 @@ const ok = <T extends z.ZodType>(description: string, schema: T) => ({ descripti
 
 export function accountRoutes(s: Services) {
   const { store, config, clock, limits } = s;
-  const address = (c: Context) => clientAddress(c, config.trustProxy);
+  const address = (c: Context) => clientRateLimitKey(c, config.trustProxy);
+  const limit = async (decision: Promise<RateDecision>) => {
+    const { allowed, retryAfterS } = await decision;
+    if (!allowed) throw rateLimited(retryAfterS);
+  };
 
   /** Mail failures are logged, not shown: the answer must not differ between existing and new accounts. */
   async function deliver(mail: Promise<MailMessage>): Promise<void> {
@@ -50,7 +55,7 @@ export function accountRoutes(s: Services) {
   }
 
   async function verify(c: Context, token: string) {
-    limits.verifyPerAddress.hit(address(c));
+    await limit(limits.verifyPerAddress.hit(address(c)));
     const result = await store.consumeVerificationToken(sha256Hex(token), clock.now());
     if (result.status === 'invalid') throw new AppError(400, 'invalid_token');
     if (result.status === 'expired') throw new AppError(400, 'token_expired');
@@ -100,8 +105,9 @@ export function accountRoutes(s: Services) {
         if (body.redirect && !allowedRedirect(organization.id, body.redirect)) {
           throw validationFailed({ redirect: "The redirect must be on one of the organization's allowed origins." });
         }
-        limits.signUpPerAddress.hit(address(c));
-        limits.signUpPerEmail.hit(body.email);
+        await limit(limits.signUpPerAddress.hit(address(c)));
+        await limit(limits.signUpPerEmail.hit(body.email));
+        await limit(limits.signUpGlobal.hit('all'));
         // Hash first on every path so an existing account answers no faster than a new one.
         const passwordHash = await hashPassword(body.password);
         let user = await store.findUserByEmail(body.email);
@@ -177,8 +183,8 @@ export function accountRoutes(s: Services) {
       }),
       async (c) => {
         const { email } = c.req.valid('json');
-        limits.resendPerAddress.hit(address(c));
-        limits.resendPerEmail.hit(email);
+        await limit(limits.resendPerAddress.hit(address(c)));
+        await limit(limits.resendPerEmail.hit(email));
         const user = await store.findUserByEmail(email);
         if (user && user.emailVerifiedAt === null) {
           const organization = findOrganization(config, user.organizationId);
@@ -199,8 +205,9 @@ export function accountRoutes(s: Services) {
       }),
       async (c) => {
         const { email, password } = c.req.valid('json');
-        limits.signInPerAddress.hit(address(c));
-        limits.signInPerEmail.hit(email);
+        await limit(limits.signInPerAddress.hit(address(c)));
+        await limit(limits.signInPerEmail.hit(email));
+        await limit(limits.signInGlobal.hit('all'));
         const user = await store.findUserByEmail(email);
         const hash = !user ? null : user.emailVerifiedAt !== null ? user.passwordHash : ((await store.pendingSignUp(user.id))?.passwordHash ?? null);
         // Unknown emails are checked against a decoy hash: same answer, same time as a wrong password.
