@@ -23,7 +23,7 @@ export interface AppDeps {
   mailer: Mailer;
   config: AppConfig;
   clock?: Clock;
-  /** Batches API key usage writes; the caller starts and stops it (see main.ts). */
+  /** Batches API key usage writes; it starts at the first use, the caller stops it at shutdown (see main.ts). Without one the app keeps its own. */
   usage?: UsageRecorder;
   limits?: RateLimits;
   /** Mounted as `/api/dev/outbox` and `/dev/mailbox` outside production. */

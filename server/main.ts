@@ -32,7 +32,6 @@ function start(): void {
   const outbox = smtp ? undefined : new DevOutbox(systemClock.now);
   const mailer: Mailer = smtp ?? outbox!;
   const usage = new UsageRecorder(store, systemClock);
-  usage.start();
   // Reads already refuse expired sessions; this only keeps abandoned ones from piling up.
   const sweepSessions = () =>
     store.deleteExpiredSessions(systemClock.now(), config.sessions.idleMs).catch((error) => console.error('Could not sweep sessions', error));
