@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../server/app.js';
-import { createRateLimits } from '../../server/auth/rate-limit.js';
+import { createRateLimits, type RateLimits } from '../../server/auth/rate-limit.js';
 import { UsageRecorder } from '../../server/auth/usage-recorder.js';
 import type { Clock } from '../../server/clock.js';
 import { type AppConfig, loadConfig } from '../../server/config.js';
@@ -48,7 +48,7 @@ export interface Harness {
 }
 
 /** A real app on a real SQLite file in a temp folder, with the dev outbox and a test clock. */
-export function createHarness(options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock } = {}): Harness {
+export function createHarness(options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock; limits?: (clock: TestClock) => RateLimits } = {}): Harness {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'perso-test-'));
   const dbPath = join(dir, 'perso.db');
   const clock = options.clock ?? new TestClock();
@@ -56,7 +56,7 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
   const outbox = new DevOutbox(clock.now, () => {});
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
-  const app = createApp({ store, mailer: options.mailer ?? outbox, outbox, config, clock, usage, limits: createRateLimits(clock), log: () => {} });
+  const app = createApp({ store, mailer: options.mailer ?? outbox, outbox, config, clock, usage, limits: options.limits?.(clock) ?? createRateLimits(clock), log: () => {} });
 
   const h: Harness = {
     app,
