@@ -64,6 +64,7 @@ async function refuseIfThrottled(deps: AccountDeps, email: string, client: strin
     limits.signInFailuresPerEmail.check(email),
     limits.signInFailedBefore.check(client),
   ]);
-  const refusal = [perAddress, perClient].find((d) => !d.allowed) ?? (!perEmail.allowed && !failedBefore.allowed ? perEmail : undefined);
+  const global = await limits.signInGlobal.hit('all');
+  const refusal = [perAddress, perClient, global].find((d) => !d.allowed) ?? (!perEmail.allowed && !failedBefore.allowed ? perEmail : undefined);
   if (refusal) throw new AccountError('rate_limited', { retryAfterS: refusal.retryAfterS });
 }

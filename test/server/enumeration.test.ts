@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmtpMailer } from '../../server/mail/smtp.js';
 import { median } from './expect.js';
-import { createHarness, type Harness, testConfig } from './helpers.js';
+import { createHarness, type Harness, LOOPBACK_PEER, testConfig } from './helpers.js';
 import { startSmtpSink } from './smtp-sink.js';
 
 /**
@@ -36,7 +36,7 @@ async function request(path: string, body: unknown): Promise<{ response: Respons
   nextAddress += 1;
   const headers = { 'content-type': 'application/json', origin: 'http://localhost:8787', 'x-forwarded-for': `203.0.${nextAddress >> 8}.${nextAddress & 255}` };
   const started = performance.now();
-  const response = await h.app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
+  const response = await h.app.request(path, { method: 'POST', headers, body: JSON.stringify(body) }, LOOPBACK_PEER);
   const text = await response.text();
   const ms = performance.now() - started;
   return { response, text, ms };

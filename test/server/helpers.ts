@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../server/app.js';
-import { createRateLimits } from '../../server/auth/rate-limit.js';
+import { createRateLimits, type RateLimits } from '../../server/auth/rate-limit.js';
 import { UsageRecorder } from '../../server/auth/usage-recorder.js';
 import type { Clock } from '../../server/clock.js';
 import { type AppConfig, loadConfig } from '../../server/config.js';
@@ -13,6 +13,9 @@ import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { Store } from '../../server/store/types.js';
 
 export const ORIGIN = 'http://localhost:8787';
+
+/** What @hono/node-server would pass: the socket's peer, here a proxy on loopback (X-Forwarded-For counts only behind a trusted one). */
+export const LOOPBACK_PEER = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
@@ -61,7 +64,7 @@ export interface Harness extends Browser {
 }
 
 /** A real app on a real SQLite file in a temp folder, with the dev outbox and a test clock. */
-export function createHarness(options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock } = {}): Harness {
+export function createHarness(options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock; limits?: (clock: TestClock) => RateLimits } = {}): Harness {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'perso-test-'));
   const dbPath = join(dir, 'perso.db');
   const clock = options.clock ?? new TestClock();
@@ -70,7 +73,7 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
   const mail = new MailQueue(store, options.mailer ?? outbox, clock, () => {});
-  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: createRateLimits(clock), log: () => {} });
+  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? createRateLimits(clock), log: () => {} });
   const lastMail = (email: string) => {
     const message = outbox.messages.find((m) => m.to === email);
     if (!message) throw new Error(`no mail to ${email}`);
@@ -86,7 +89,7 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
           init.body = typeof body === 'string' ? body : JSON.stringify(body);
           (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
         }
-        const response = await app.request(path, init);
+        const response = await app.request(path, init, LOOPBACK_PEER);
         for (const setCookie of response.headers.getSetCookie()) {
           const value = setCookie.split(';')[0]!;
           if (value.startsWith('perso_session=')) b.cookie = value === 'perso_session=' ? undefined : value;
