@@ -1,12 +1,14 @@
 import { defineConfig, type EnvironmentOptions } from 'vite';
 
 /**
- * The kit as plain ES modules for `<script type="module">`: `perso-kit.js` defines every
- * element, and each element also has a file of its own. Every file is self-contained (Lit
- * included, no chunk imports), so embedding needs exactly one script tag.
+ * Two builds of the same elements:
  *
- * Rolldown shares chunks between the entries of one build, so each file is its own build
- * environment; `vite build` runs them all (`builder.buildApp`).
+ * - **`dist/` (served at `/kit/`)** for `<script type="module">`: `perso-kit.js` defines every
+ *   element, and each element also has a file of its own. Lit is bundled, so a page needs no
+ *   import map; the per-element files share one Lit chunk (`dist/chunks/lit-*.js`), so two of
+ *   them on one page load Lit once. Korean strings are a chunk loaded on first use.
+ * - **`dist/npm/`** for bundlers (`import '@perso/kit'`): the same entries with `lit`,
+ *   `@lit/context` and `@lit/task` left as imports, so an app that uses Lit itself dedupes it.
  */
 export const KIT_ENTRIES = {
   'perso-kit': 'components/index.ts',
@@ -15,21 +17,32 @@ export const KIT_ENTRIES = {
   'perso-api-keys': 'components/api-keys/perso-api-keys.ts',
 } as const;
 
-const environment = (name: string, entry: string): EnvironmentOptions => ({
+const LIT = /^(lit|lit-html|lit-element|@lit\/[^/]+)(\/.*)?$/;
+const LIT_IN_NODE_MODULES = /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/][^\\/]+)[\\/]/;
+
+const environment = (outDir: string, options: { bundleLit: boolean }): EnvironmentOptions => ({
   consumer: 'client',
   build: {
-    outDir: 'dist',
-    // dist/ also holds the types and the server build; each build writes only its own file.
+    outDir,
+    // dist/ also holds the types, the server build and the other kit build.
     emptyOutDir: false,
     target: 'es2022',
-    minify: true,
+    minify: options.bundleLit,
     sourcemap: true,
     reportCompressedSize: false,
     copyPublicDir: false,
-    lib: { entry, formats: ['es'], fileName: () => `${name}.js` },
-    // Lib mode leaves whitespace in ES output for later tree shaking; these files go straight
-    // to browsers, so minify fully.
-    rolldownOptions: { output: { codeSplitting: false, minify: true, comments: { annotation: false, legal: true } } },
+    lib: { entry: KIT_ENTRIES, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+    rolldownOptions: {
+      external: options.bundleLit ? [] : (id) => LIT.test(id),
+      output: {
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        // Lit in a chunk of its own, shared by every entry that imports it.
+        codeSplitting: options.bundleLit ? { groups: [{ name: 'lit', test: LIT_IN_NODE_MODULES }] } : true,
+        // Lib mode keeps whitespace for later tree shaking; the /kit/ files go straight to browsers.
+        minify: options.bundleLit,
+        comments: { annotation: !options.bundleLit, legal: true },
+      },
+    },
   },
 });
 
@@ -38,13 +51,15 @@ export default defineConfig({
   // useDefineForClassFields: false); without the latter elements never re-render.
   publicDir: false,
   logLevel: 'warn',
-  environments: Object.fromEntries(
-    Object.entries(KIT_ENTRIES).map(([name, entry]) => [name.replaceAll('-', '_'), environment(name, entry)]),
-  ),
+  environments: {
+    kit: environment('dist', { bundleLit: true }),
+    npm: environment('dist/npm', { bundleLit: false }),
+  },
   builder: {
     async buildApp(builder) {
-      // Sequential: two cores, and the builds are small (about a second each).
-      for (const name of Object.keys(KIT_ENTRIES)) await builder.build(builder.environments[name.replaceAll('-', '_')]!);
+      // Sequential: two cores, and the builds are small.
+      await builder.build(builder.environments.kit!);
+      await builder.build(builder.environments.npm!);
     },
   },
 });

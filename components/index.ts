@@ -10,7 +10,7 @@ export { PersoElement } from './base/perso-element.js';
 export { PersoClient, type SessionListener } from './client/api-client.js';
 export { ApiError } from './client/api-error.js';
 export { clientContext, sharedClient } from './client/context.js';
-export { setMessages, msg, type Messages } from './base/localize.js';
+export { Localizer, registerTranslation, type Messages } from './base/localize.js';
 export type { MessageKey } from './base/translations/en.js';
 export type { ApiKey, CreatedApiKey, ErrorBody, OrganizationConfig, SocialProvider, User } from './client/types.js';
 export type {

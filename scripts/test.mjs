@@ -25,6 +25,8 @@ const steps = [
   ['typecheck', 'typecheck'],
   ['server tests (vitest)', 'test:server', 'vitest'],
   ['build (kit, types, manifest)', 'build'],
+  ['README examples type-check (strict)', 'test:readme'],
+  ['front-end install of the packed tarball (no native build, one Lit)', 'test:consumer'],
   ['component tests (web-test-runner, Chromium)', 'test:components', 'wtr'],
   ['end-to-end tests (playwright-core, Chromium)', 'test:e2e', 'vitest'],
   ['Storybook build', 'build-storybook'],

@@ -34,8 +34,13 @@ export type MockRoutes = Record<string, MockHandler>;
 export const reply = {
   json: (status: number, body: unknown, headers?: Record<string, string>): MockHandler => () => ({ status, body, headers }),
   error:
-    (status: number, code: string, message: string, extra: { fields?: Record<string, string>; headers?: Record<string, string> } = {}): MockHandler =>
-    () => ({ status, body: { error: { code, message, ...(extra.fields && { fields: extra.fields }) } }, headers: extra.headers }),
+    (
+      status: number,
+      code: string,
+      message: string,
+      extra: { fields?: Record<string, string>; headers?: Record<string, string>; properties?: Record<string, unknown> } = {},
+    ): MockHandler =>
+    () => ({ status, body: { error: { code, message, ...(extra.fields && { fields: extra.fields }), ...extra.properties } }, headers: extra.headers }),
   /** The request never reaches the server, as when offline. */
   networkError: (): MockHandler => () => {
     throw new TypeError('Failed to fetch');
@@ -99,6 +104,9 @@ export const demoKeys = (): ApiKey[] => [
   { id: 'key_1', name: 'Old staging key', maskedKey: 'pak-77f3…e812', expiresAt: ago(5 * DAY), lastUsedAt: ago(20 * DAY), createdAt: ago(120 * DAY), usage: [...usage(40).slice(0, 10), ...Array(20).fill(0)] },
 ];
 
+/** The verification code the fake server accepts. */
+export const DEMO_CODE = '123456';
+
 export interface MockApiOptions {
   /** Who is signed in at first; `null` (default) for nobody. */
   user?: User | null;
@@ -124,8 +132,15 @@ export function mockApi(options: MockApiOptions = {}): MockRoutes {
   return {
     'GET /api/config': () => ({ status: 200, body: config }),
     'GET /api/session': (request) => (user ? { status: 200, body: { user } } : unauthenticated(request)),
-    'POST /api/signup': () => ({ status: 202, body: { status: 'verification_sent' } }),
-    'POST /api/verify-email/resend': () => ({ status: 202, body: { status: 'verification_sent' } }),
+    'POST /api/signup': () => ({ status: 202, body: { status: 'verification_sent', attempt: 'att_demo', mailHeld: false } }),
+    'POST /api/verify-email/resend': () => ({ status: 202, body: { status: 'verification_sent', mailHeld: false } }),
+    // The code from the "mail" is always 123456 here.
+    'POST /api/verify-email': (request) => {
+      if ((request.body as { code?: string }).code !== DEMO_CODE) return reply.error(400, 'invalid_code', 'The code is not right.')(request);
+      user = demoUser;
+      return { status: 200, body: { user } };
+    },
+    'POST /api/password-reset': () => ({ status: 202, body: { status: 'reset_sent' } }),
     'POST /api/signin': ({ body }) => {
       user = { ...demoUser, email: (body as { email: string }).email };
       return { status: 200, body: { user } };

@@ -3,7 +3,8 @@ import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../components/signin/perso-signin.js';
 import type { PersoSignin } from '../components/signin/perso-signin.js';
-import { demoUser, reply, withMockApi, type MockApiOptions } from './mock-api.js';
+import { userEvent } from 'storybook/test';
+import { DEMO_CODE, demoUser, reply, withMockApi, type MockApiOptions } from './mock-api.js';
 import { mount, shows, submit } from './play.js';
 
 type Args = Pick<PersoSignin, 'organization' | 'theme'>;
@@ -37,13 +38,27 @@ export const InvalidCredentials: Story = {
 export const EmailNotVerified: Story = {
   name: 'Email not verified',
   parameters: fake({
-    routes: { 'POST /api/signin': reply.error(403, 'email_not_verified', 'Verify your email address before signing in. We can send the link again.') },
+    routes: {
+      'POST /api/signin': reply.error(403, 'email_not_verified', 'Verify your email address before signing in.', { properties: { attempt: 'att_demo' } }),
+    },
   }),
   play: async ({ canvasElement }) => {
     const { screen } = await mount(canvasElement, 'perso-signin');
     await submit(screen, credentials, 'Sign in');
-    await shows(screen, 'Verify your email address before signing in.');
+    await shows(screen, 'Verify your email address');
     await screen.findByRole('button', { name: 'Resend email' });
+    await submit(screen, { 'Verification code': DEMO_CODE }, 'Verify');
+    await shows(screen, 'Signed in as ada@example.com');
+  },
+};
+
+export const ForgotPassword: Story = {
+  name: 'Forgot password',
+  play: async ({ canvasElement }) => {
+    const { screen } = await mount(canvasElement, 'perso-signin');
+    await userEvent.click(await screen.findByRole('button', { name: 'Forgot password?' }));
+    await submit(screen, { Email: 'ada@example.com' }, 'Send reset link');
+    await shows(screen, 'Check your email inbox');
   },
 };
 

@@ -4,7 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { expect, userEvent } from 'storybook/test';
 import '../components/signup/perso-signup.js';
 import type { PersoSignup } from '../components/signup/perso-signup.js';
-import { reply, withMockApi, type MockApiOptions } from './mock-api.js';
+import { DEMO_CODE, reply, withMockApi, type MockApiOptions } from './mock-api.js';
 import { mount, shows, submit } from './play.js';
 
 type Args = Pick<PersoSignup, 'organization' | 'theme' | 'redirect'>;
@@ -55,6 +55,18 @@ export const VerificationSent: Story = {
     const { screen } = await mount(canvasElement, 'perso-signup');
     await submit(screen, signUp, 'Create account');
     await shows(screen, 'Check your email inbox for a verification message');
+  },
+};
+
+export const VerifiedByCode: Story = {
+  name: 'Verified by code',
+  play: async (context) => {
+    await VerificationSent.play!(context);
+    const { screen } = await mount(context.canvasElement, 'perso-signup');
+    await submit(screen, { 'Verification code': '000000' }, 'Verify');
+    await shows(screen, /That code is not right/);
+    await submit(screen, { 'Verification code': DEMO_CODE }, 'Verify');
+    await shows(screen, 'Signed in as ada@example.com');
   },
 };
 

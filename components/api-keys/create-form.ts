@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { msg } from '../base/localize.js';
+import type { Localizer } from '../base/localize.js';
 import { endOfLocalDay, tomorrow } from './format.js';
 
 export const NAME_MAX_LENGTH = 100;
@@ -22,15 +22,15 @@ export interface CreateKeyInput {
  * Reads and checks the form the way the server will (name 1–100 characters after trim, expiry
  * after today), so most mistakes are shown without a round trip.
  */
-export function readCreateForm(form: HTMLFormElement, now: Date = new Date()): { input: CreateKeyInput; errors: CreateFormState['errors'] } {
+export function readCreateForm(form: HTMLFormElement, t: Localizer, now: Date = new Date()): { input: CreateKeyInput; errors: CreateFormState['errors'] } {
   const data = new FormData(form);
   const name = String(data.get('name') ?? '').trim();
   const date = String(data.get('expiresAt') ?? '');
   const errors: CreateFormState['errors'] = {};
-  if (!name) errors.name = msg('keys.nameRequired');
-  else if (name.length > NAME_MAX_LENGTH) errors.name = msg('keys.nameTooLong');
+  if (!name) errors.name = t.term('keys.nameRequired');
+  else if (name.length > NAME_MAX_LENGTH) errors.name = t.term('keys.nameTooLong');
   const expiresAt = date ? endOfLocalDay(date) : undefined;
-  if (date && (!expiresAt || date < tomorrow(now))) errors.expiresAt = msg('keys.expiresInvalid');
+  if (date && (!expiresAt || date < tomorrow(now))) errors.expiresAt = t.term('keys.expiresInvalid');
   return { input: expiresAt ? { name, expiresAt } : { name }, errors };
 }
 
@@ -41,13 +41,13 @@ export interface CreateFormHandlers {
 }
 
 /** The "Create New API Key" form: name, optional expiry date, and the create button. */
-export function renderCreateForm(state: CreateFormState, handlers: CreateFormHandlers, now: Date = new Date()) {
+export function renderCreateForm(t: Localizer, state: CreateFormState, handlers: CreateFormHandlers, now: Date = new Date()) {
   const { errors } = state;
   return html`<form part="form" class="card create" aria-labelledby="create-title" novalidate @submit=${handlers.onSubmit}>
-    <h2 id="create-title" part="form-title" class="title">${msg('keys.formTitle')}</h2>
+    <h2 id="create-title" part="form-title" class="title">${t.term('keys.formTitle')}</h2>
     <div class="create-fields">
       <div class="field name-field">
-        <label for="name">${msg('keys.name')}</label>
+        <label for="name">${t.term('keys.name')}</label>
         <input
           id="name"
           name="name"
@@ -61,7 +61,7 @@ export function renderCreateForm(state: CreateFormState, handlers: CreateFormHan
         ${errors.name ? html`<p id="name-error" part="field-error" class="field-error">${errors.name}</p>` : nothing}
       </div>
       <div class="field expires-field">
-        <label for="expires">${msg('keys.expiresAt')}</label>
+        <label for="expires">${t.term('keys.expiresAt')}</label>
         <input
           id="expires"
           name="expiresAt"
@@ -73,10 +73,10 @@ export function renderCreateForm(state: CreateFormState, handlers: CreateFormHan
           @input=${handlers.onExpiresInput}
         />
         ${errors.expiresAt ? html`<p id="expires-error" part="field-error" class="field-error">${errors.expiresAt}</p>` : nothing}
-        <p id="expires-hint" class="hint">${msg('keys.expiresHint')}</p>
+        <p id="expires-hint" class="hint">${t.term('keys.expiresHint')}</p>
       </div>
       <button type="submit" part="button create-button" class="primary create-button" ?disabled=${state.busy} aria-busy=${state.busy ? 'true' : 'false'}>
-        ${msg('keys.create')}
+        ${t.term('keys.create')}
       </button>
     </div>
     ${state.error ? html`<p role="alert" part="error" class="alert">${state.error}</p>` : nothing}

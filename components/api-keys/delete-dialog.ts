@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { msg } from '../base/localize.js';
+import type { Localizer } from '../base/localize.js';
 import type { ApiKey } from '../client/types.js';
 
 export interface PendingDelete {
@@ -20,7 +20,7 @@ export interface DeleteDialogHandlers {
  * The confirmation before a key is revoked: a native modal `<dialog>`, so focus is trapped
  * and Escape cancels. It stays in the DOM; the element opens it with `showModal()`.
  */
-export function renderDeleteDialog(pending: PendingDelete | undefined, handlers: DeleteDialogHandlers) {
+export function renderDeleteDialog(t: Localizer, pending: PendingDelete | undefined, handlers: DeleteDialogHandlers) {
   return html`<dialog
     part="dialog"
     class="dialog"
@@ -30,13 +30,13 @@ export function renderDeleteDialog(pending: PendingDelete | undefined, handlers:
     @cancel=${(event: Event) => pending?.busy && event.preventDefault()}
   >
     ${pending
-      ? html`<h2 id="delete-title" part="dialog-title" class="title">${msg('keys.deleteTitle', { name: pending.key.name })}</h2>
-          <p id="delete-body" class="dialog-body">${msg('keys.deleteBody')}</p>
+      ? html`<h2 id="delete-title" part="dialog-title" class="title">${t.term('keys.deleteTitle', { name: pending.key.name })}</h2>
+          <p id="delete-body" class="dialog-body">${t.term('keys.deleteBody')}</p>
           ${pending.error ? html`<p role="alert" part="error" class="alert">${pending.error}</p>` : nothing}
           <div class="dialog-actions">
-            <button type="button" part="button cancel-button" class="cancel" ?disabled=${pending.busy} @click=${handlers.onCancel}>${msg('keys.cancel')}</button>
+            <button type="button" part="button cancel-button" class="cancel" ?disabled=${pending.busy} @click=${handlers.onCancel}>${t.term('keys.cancel')}</button>
             <button type="button" part="button confirm-button" class="danger confirm" ?disabled=${pending.busy} aria-busy=${pending.busy ? 'true' : 'false'} @click=${handlers.onConfirm}>
-              ${msg('keys.delete')}
+              ${t.term('keys.delete')}
             </button>
           </div>`
       : nothing}

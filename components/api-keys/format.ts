@@ -1,3 +1,5 @@
+import type { Localizer } from '../base/localize.js';
+
 /**
  * Dates for the API keys table, in the user's locale and time zone. Every function takes `now`
  * so expiry and relative times are tested without waiting.
@@ -34,15 +36,6 @@ export function isExpired(expiresAt: string | null, now: Date = new Date()): boo
   return expiresAt !== null && Date.parse(expiresAt) <= now.getTime();
 }
 
-export function formatDate(iso: string, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso));
-}
-
-/** Date and time, for the `title` that shows the exact moment behind a short form. */
-export function formatDateTime(iso: string, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-}
-
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', 365 * DAY_MS],
   ['month', 30 * DAY_MS],
@@ -53,15 +46,10 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 ];
 
 /** "3 minutes ago", "yesterday", "now": the largest unit that fits, rounded down. */
-export function formatRelative(iso: string, now: Date = new Date(), locale?: string): string {
+export function formatRelative(t: Localizer, iso: string, now: Date = new Date()): string {
   const elapsed = Date.parse(iso) - now.getTime();
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, size] of UNITS) {
-    if (Math.abs(elapsed) >= size) return rtf.format(Math.trunc(elapsed / size), unit);
+    if (Math.abs(elapsed) >= size) return t.relativeTime(Math.trunc(elapsed / size), unit);
   }
-  return rtf.format(0, 'second');
-}
-
-export function formatCount(count: number, locale?: string): string {
-  return new Intl.NumberFormat(locale).format(count);
+  return t.relativeTime(0, 'second');
 }

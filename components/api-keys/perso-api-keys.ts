@@ -3,9 +3,9 @@ import { html } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { controls } from '../base/controls.styles.js';
-import { errorMessage, msg } from '../base/localize.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
+import { describeError } from '../auth/errors.js';
 import { ApiError } from '../client/api-error.js';
 import type { ApiKey } from '../client/types.js';
 import { type CreateFormState, readCreateForm, renderCreateForm } from './create-form.js';
@@ -59,6 +59,8 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  * @cssproperty --perso-color-primary - Primary button, sparkline.
  * @cssproperty --perso-color-on-primary - Text on the primary colour.
  * @cssproperty --perso-color-danger - Errors and delete.
+ * @cssproperty --perso-color-on-danger - Text on the danger colour (the dialog's Delete).
+ * @cssproperty --perso-color-warning - The "Copy this key now" warning.
  * @cssproperty --perso-color-success - "Copied".
  * @cssproperty --perso-color-focus - Focus ring.
  * @cssproperty --perso-radius - Corner radius.
@@ -121,8 +123,8 @@ export class PersoApiKeys extends PersoElement {
   }
 
   private reportError(error: unknown): string {
-    const apiError = error instanceof ApiError ? error : new ApiError(0, 'unexpected', msg('error.unexpected'));
-    const message = errorMessage(apiError.code, apiError.message, { seconds: apiError.retryAfter ?? 60 });
+    const apiError = error instanceof ApiError ? error : new ApiError(0, 'unexpected', '');
+    const { message } = describeError(apiError, this.localize.t);
     // A 401 signs the element out (through the session broadcast); that is not a failure to report.
     if (apiError.status !== 401) this.emit('perso-error', { code: apiError.code, message });
     return message;
@@ -137,7 +139,7 @@ export class PersoApiKeys extends PersoElement {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     if (this.form.busy) return;
-    const { input, errors } = readCreateForm(form);
+    const { input, errors } = readCreateForm(form, this.localize.t);
     if (Object.keys(errors).length > 0) {
       this.form = { busy: false, errors };
       return this.focusInvalidField();
@@ -148,7 +150,7 @@ export class PersoApiKeys extends PersoElement {
       this.keys = [key, ...this.keys.filter((k) => k.id !== key.id)];
       this.revealed = { id: key.id, secret };
       this.copyStatus = undefined;
-      this.announcement = msg('keys.created', { name: key.name });
+      this.announcement = this.localize.t.term('keys.created', { name: key.name });
       form.reset();
       this.form = { busy: false, errors: {} };
       const { secret: _never, ...publicKey } = key as ApiKey & { secret?: string };
@@ -168,7 +170,7 @@ export class PersoApiKeys extends PersoElement {
   /** Re-checks a field that was marked invalid as soon as the user changes it. */
   private revalidate(field: 'name' | 'expiresAt'): void {
     if (!this.form.errors[field] || !this.createForm) return;
-    const { errors } = readCreateForm(this.createForm);
+    const { errors } = readCreateForm(this.createForm, this.localize.t);
     this.form = { ...this.form, errors: { ...this.form.errors, [field]: errors[field] } };
   }
 
@@ -211,7 +213,7 @@ export class PersoApiKeys extends PersoElement {
       this.keys = this.keys.filter((k) => k.id !== pending.key.id);
       if (this.revealed?.id === pending.key.id) this.revealed = undefined;
       this.focusAfterDialog = (this.keys[index] ?? this.keys[index - 1])?.id;
-      this.announcement = msg('keys.deleted', { name: pending.key.name });
+      this.announcement = this.localize.t.term('keys.deleted', { name: pending.key.name });
       this.emit('perso-key-deleted', { id: pending.key.id });
       this.dialog.close();
     } catch (error) {
@@ -232,7 +234,7 @@ export class PersoApiKeys extends PersoElement {
     return html`<div part="base" class="base" aria-busy=${view === 'loading' ? 'true' : 'false'}>
       ${this.renderView(view)}
       <p role="status" class="visually-hidden">${this.announcement}</p>
-      ${renderDeleteDialog(this.pendingDelete, { onConfirm: this.confirmDelete, onCancel: () => this.dialog.close(), onClose: this.onDialogClose })}
+      ${renderDeleteDialog(this.localize.t, this.pendingDelete, { onConfirm: this.confirmDelete, onCancel: () => this.dialog.close(), onClose: this.onDialogClose })}
     </div>`;
   }
 
@@ -251,26 +253,26 @@ export class PersoApiKeys extends PersoElement {
 
   private renderSignedOut() {
     return html`<div part="signed-out" class="card signed-out">
-      <p class="signed-out-message">${msg('keys.signedOut')}</p>
+      <p class="signed-out-message">${this.localize.t.term('keys.signedOut')}</p>
       <slot name="signed-out"></slot>
     </div>`;
   }
 
   private renderLoading() {
-    return html`<p part="loading" class="card loading" role="status"><span class="spinner" aria-hidden="true"></span>${msg('keys.loading')}</p>`;
+    return html`<p part="loading" class="card loading" role="status"><span class="spinner" aria-hidden="true"></span>${this.localize.t.term('keys.loading')}</p>`;
   }
 
   private renderError() {
     const error = this.session.user === undefined ? this.session.error : this.keysTask.error;
-    const message = error instanceof ApiError ? errorMessage(error.code, error.message, { seconds: error.retryAfter ?? 60 }) : msg('error.unexpected');
+    const { message } = describeError(error, this.localize.t);
     return html`<div part="error" class="card load-error" role="alert">
       <p>${message}</p>
-      <button type="button" part="button retry-button" @click=${this.retry}>${msg('keys.retry')}</button>
+      <button type="button" part="button retry-button" @click=${this.retry}>${this.localize.t.term('keys.retry')}</button>
     </div>`;
   }
 
   private renderForm() {
-    return renderCreateForm(this.form, {
+    return renderCreateForm(this.localize.t, this.form, {
       onSubmit: this.onCreate,
       onNameInput: () => this.revalidate('name'),
       onExpiresInput: () => this.revalidate('expiresAt'),
@@ -282,16 +284,17 @@ export class PersoApiKeys extends PersoElement {
     const columns = ['keys.col.name', 'keys.col.key', 'keys.col.expiresAt', 'keys.col.lastUsedAt', 'keys.col.createdAt', 'keys.col.actions'] as const;
     return html`<div part="table-container" class="card table-container" role="region" aria-labelledby="caption" tabindex="0">
       <table part="table">
-        <caption part="caption" id="caption" class="title"><span class="caption-text">${msg('keys.caption')}</span></caption>
+        <caption part="caption" id="caption" class="title"><span class="caption-text">${this.localize.t.term('keys.caption')}</span></caption>
         <thead>
-          <tr>${columns.map((column) => html`<th scope="col" part="header-cell">${msg(column)}</th>`)}</tr>
+          <tr>${columns.map((column) => html`<th scope="col" part="header-cell">${this.localize.t.term(column)}</th>`)}</tr>
         </thead>
         <tbody>
           ${empty
-            ? html`<tr><td part="empty" class="empty" colspan=${columns.length}>${msg('keys.empty')}</td></tr>`
+            ? html`<tr><td part="empty" class="empty" colspan=${columns.length}>${this.localize.t.term('keys.empty')}</td></tr>`
             : repeat(this.keys, (key) => key.id, (key) =>
                 renderKeyRow(key, {
                   now,
+                  t: this.localize.t,
                   secret: this.revealed?.id === key.id ? this.revealed.secret : undefined,
                   copyStatus: this.copyStatus,
                   onCopy: this.copySecret,

@@ -1,15 +1,14 @@
 import { html, nothing, svg } from 'lit';
-import { msg } from '../base/localize.js';
-import { formatCount } from './format.js';
+import type { Localizer } from '../base/localize.js';
 
 const WIDTH = 56;
 const HEIGHT = 20;
 const PAD = 2;
 
 /** "42 requests in the last 30 days": what the sparkline says to a screen reader. */
-export function usageLabel(usage: readonly number[], locale?: string): string {
+export function usageLabel(t: Localizer, usage: readonly number[]): string {
   const total = usage.reduce((sum, count) => sum + Math.max(0, count), 0);
-  return msg(total === 1 ? 'keys.usage.one' : 'keys.usage.other', { count: formatCount(total, locale) });
+  return t.plural('keys.usage', total);
 }
 
 /** Points of the usage line, scaled so the busiest day touches the top. */
@@ -27,7 +26,7 @@ export function sparklinePoints(usage: readonly number[]): Array<[number, number
  * Requests per day over the last 30 days as a tiny inline SVG line. Screen readers read the
  * total instead of the picture.
  */
-export function renderSparkline(usage: readonly number[] | undefined, locale?: string) {
+export function renderSparkline(t: Localizer, usage: readonly number[] | undefined) {
   if (!usage?.length) return nothing;
   const points = sparklinePoints(usage);
   const line = points.map(([x, y]) => `${x},${y}`).join(' ');
@@ -35,7 +34,7 @@ export function renderSparkline(usage: readonly number[] | undefined, locale?: s
   const [lastX, lastY] = points[points.length - 1];
   const area = `M${firstX},${HEIGHT - PAD} L${line.replaceAll(' ', ' L')} L${lastX},${HEIGHT - PAD} Z`;
   const idle = usage.every((count) => count <= 0);
-  const label = usageLabel(usage, locale);
+  const label = usageLabel(t, usage);
   // The tooltip sits on a wrapper: an SVG <title> would add the sentence to the cell's text.
   return html`<span class="sparkline-wrap" title=${label}
     ><svg

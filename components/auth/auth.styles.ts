@@ -103,8 +103,18 @@ export const authStyles = css`
   .stack > * {
     margin: 0;
   }
-  .stack.resend {
-    margin-block-end: var(--_space);
+  .after-code {
+    margin-block-start: var(--_space);
+  }
+  button.link.forgot,
+  form > button.link.back {
+    justify-self: center;
+    margin-block-start: calc(var(--_space) * 0.75);
+    font-size: 0.875rem;
+  }
+  .code {
+    font-variant-numeric: tabular-nums;
+    letter-spacing: 0.2em;
   }
   .alternatives {
     display: grid;

@@ -1,6 +1,6 @@
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { msg } from '../base/localize.js';
+import type { Localized } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
 import { currentPasswordProblem, emailProblem, newPasswordProblem } from './validation.js';
 
@@ -23,14 +23,14 @@ export class CredentialFields {
   }
 
   constructor(
-    private readonly host: LitElement,
+    private readonly host: LitElement & Localized,
     private readonly purpose: 'sign-up' | 'sign-in',
   ) {}
 
-  /** Checks both fields, shows what is wrong and focuses the first bad field. True when valid. */
-  validate(): boolean {
+  /** Checks the fields (both unless told), shows what is wrong and focuses the first bad one. True when valid. */
+  validate(fields: CredentialField[] = FIELDS): boolean {
     this.errors = {};
-    for (const field of FIELDS) this.#check(field);
+    for (const field of fields) this.#check(field);
     this.host.requestUpdate();
     const firstBad = FIELDS.find((field) => this.errors[field]);
     if (firstBad) void this.focus(firstBad);
@@ -69,7 +69,7 @@ export class CredentialFields {
 
   #check(field: CredentialField): void {
     const problem = this.#problem(field);
-    if (problem) this.errors[field] = msg(problem);
+    if (problem) this.errors[field] = this.host.localize.t.term(problem);
     else delete this.errors[field];
   }
 
@@ -103,7 +103,7 @@ export class CredentialFields {
   #renderEmail(busy: boolean): TemplateResult {
     return html`
       <div class="field" part="field">
-        <label for="email" part="label">${msg('field.email')}</label>
+        <label for="email" part="label">${this.host.localize.t.term('field.email')}</label>
         <input
           id="email"
           name="email"
@@ -129,7 +129,7 @@ export class CredentialFields {
     const signingUp = this.purpose === 'sign-up';
     return html`
       <div class="field" part="field">
-        <label for="password" part="label">${msg('field.password')}</label>
+        <label for="password" part="label">${this.host.localize.t.term('field.password')}</label>
         <div class="password">
           <input
             id="password"
@@ -149,7 +149,7 @@ export class CredentialFields {
             type="button"
             class="toggle"
             part="button password-toggle"
-            aria-label=${msg('auth.showPassword')}
+            aria-label=${this.host.localize.t.term('auth.showPassword')}
             aria-pressed=${this.showPassword ? 'true' : 'false'}
             aria-controls="password"
             @click=${this.#toggle}
@@ -157,7 +157,7 @@ export class CredentialFields {
             ${this.showPassword ? eyeOffIcon : eyeIcon}
           </button>
         </div>
-        ${signingUp ? html`<p id="password-hint" class="hint" part="hint">${msg('signup.passwordHint')}</p>` : nothing}
+        ${signingUp ? html`<p id="password-hint" class="hint" part="hint">${this.host.localize.t.term('signup.passwordHint')}</p>` : nothing}
         ${this.#renderError('password')}
       </div>
     `;

@@ -1,15 +1,12 @@
-import { errorMessage, msg } from '../base/localize.js';
 import type { PersoErrorDetail } from '../base/events.js';
+import type { Localizer } from '../base/localize.js';
 import { ApiError } from '../client/api-error.js';
 
-/** Turns anything a client call throws into the `{code, message}` the kit shows and emits. */
-export function describeError(error: unknown): PersoErrorDetail {
-  if (!(error instanceof ApiError)) return { code: 'unexpected', message: msg('error.unexpected') };
-  if (error.code === 'rate_limited') {
-    return {
-      code: error.code,
-      message: error.retryAfter ? msg('error.rate_limited', { seconds: error.retryAfter }) : error.message,
-    };
-  }
-  return { code: error.code, message: errorMessage(error.code, error.message) };
+/**
+ * Turns anything a client call throws into the `{code, message}` the kit shows and emits, in
+ * the element's language. The one error describer of every element.
+ */
+export function describeError(error: unknown, t: Localizer): PersoErrorDetail {
+  if (!(error instanceof ApiError)) return { code: 'unexpected', message: t.term('error.unexpected') };
+  return { code: error.code, message: t.error(error.code, error.message, { time: t.wait(error.retryAfter ?? 60) }) };
 }

@@ -1,7 +1,8 @@
 import { Task, TaskStatus } from '@lit/task';
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { Localizer } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
-import { SessionController } from '../client/session-controller.js';
+import { SessionController, type SessionControllerOptions } from '../client/session-controller.js';
 import type { OrganizationConfig, User } from '../client/types.js';
 import { loadAuthConfig } from './config.js';
 import { describeError } from './errors.js';
@@ -22,12 +23,17 @@ export class AuthGate {
   readonly #config: Task<readonly [PersoClient, string], OrganizationConfig>;
   readonly #session: SessionController;
 
-  constructor(host: ReactiveControllerHost, getClient: () => PersoClient, getOrganization: () => string) {
+  constructor(
+    host: ReactiveControllerHost,
+    getClient: () => PersoClient,
+    getOrganization: () => string,
+    sessionOptions: SessionControllerOptions = {},
+  ) {
     this.#config = new Task(host, {
       task: ([client, organization], { signal }) => loadAuthConfig(client, organization, signal),
       args: () => [getClient(), getOrganization()] as const,
     });
-    this.#session = new SessionController(host, getClient);
+    this.#session = new SessionController(host, getClient, sessionOptions);
   }
 
   get step(): GateStep {
@@ -45,11 +51,16 @@ export class AuthGate {
     return this.#session.user;
   }
 
+  /** Asks the server again who is signed in (e.g. whether another tab completed a sign-up). */
+  recheckSession(): void {
+    void this.#session.check();
+  }
+
   /** The `pending` step: a spinner, or the load error with a way to try again. */
-  renderPending(heading: string): TemplateResult {
+  renderPending(t: Localizer, heading: string): TemplateResult {
     if (this.#config.status === TaskStatus.ERROR) {
-      return html`${renderHeader(heading)}${renderConfigError(describeError(this.#config.error).message, () => this.#config.run())}`;
+      return html`${renderHeader(heading)}${renderConfigError(t, describeError(this.#config.error, t).message, () => this.#config.run())}`;
     }
-    return html`${renderHeader(heading)}${renderLoading()}`;
+    return html`${renderHeader(heading)}${renderLoading(t)}`;
   }
 }

@@ -1,6 +1,6 @@
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 import type { PersoErrorDetail } from '../base/events.js';
-import { msg } from '../base/localize.js';
+import type { Localized } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
 import { ApiError } from '../client/api-error.js';
 import type { OrganizationConfig, SocialProvider } from '../client/types.js';
@@ -47,7 +47,7 @@ export class AuthMethods<T> {
   readonly fields: CredentialFields;
 
   constructor(
-    private readonly host: LitElement,
+    private readonly host: LitElement & Localized,
     private readonly options: AuthMethodsOptions<T>,
   ) {
     this.fields = new CredentialFields(host, options.purpose);
@@ -55,7 +55,7 @@ export class AuthMethods<T> {
 
   /** Shows a 422's field errors next to their fields; everything else belongs in the alert. */
   place(error: unknown): PlacedError {
-    const detail = describeError(error);
+    const detail = describeError(error, this.host.localize.t);
     if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
       const unplaced = this.fields.showServerErrors(error.fields);
       return { detail, alert: unplaced.length > 0 ? unplaced.join(' ') : undefined, onFields: true };
@@ -92,35 +92,36 @@ export class AuthMethods<T> {
   // organization config enables passkeys, so this button is never shown.
   #startPasskey = (): void => {};
 
-  /** `notice` goes between the alert and the methods, e.g. an offer to resend a verification mail. */
-  render(config: OrganizationConfig, alert?: string, notice: TemplateResult | typeof nothing = nothing): TemplateResult {
+  /** `formFooter` goes under the submit button, e.g. "Forgot password?". */
+  render(config: OrganizationConfig, alert?: string, formFooter: TemplateResult | typeof nothing = nothing): TemplateResult {
     const { labels } = this.options;
     const { password, passkey, social } = config.methods;
-    const alternatives = renderAlternatives({
-      passkey: passkey ? { label: msg(labels.passkey), onClick: this.#startPasskey } : undefined,
+    const t = this.host.localize.t;
+    const alternatives = renderAlternatives(t, {
+      passkey: passkey ? { label: this.host.localize.t.term(labels.passkey), onClick: this.#startPasskey } : undefined,
       social,
       disabled: this.busy,
       onSocial: this.#continueWith,
     });
     return html`
-      ${renderHeader(msg(labels.heading), msg('auth.subtitle', { organization: config.organization.name }))}
+      ${renderHeader(this.host.localize.t.term(labels.heading), this.host.localize.t.term('auth.subtitle', { organization: config.organization.name }))}
       ${alert ? renderAlert(alert) : nothing}
-      ${notice}
       ${alternatives}
-      ${alternatives !== nothing && password ? renderDivider() : nothing}
-      ${password ? this.#renderPasswordForm() : nothing}
-      ${!password && alternatives === nothing ? html`<p class="lead">${msg('auth.noMethods')}</p>` : nothing}
+      ${alternatives !== nothing && password ? renderDivider(t) : nothing}
+      ${password ? this.#renderPasswordForm(formFooter) : nothing}
+      ${!password && alternatives === nothing ? html`<p class="lead">${this.host.localize.t.term('auth.noMethods')}</p>` : nothing}
     `;
   }
 
-  #renderPasswordForm(): TemplateResult {
+  #renderPasswordForm(footer: TemplateResult | typeof nothing): TemplateResult {
     const { labels } = this.options;
     return html`
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.#submit}>
         ${this.fields.render({ busy: this.busy })}
         <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${this.busy}>
-          ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${msg(labels.busy)}` : msg(labels.submit)}
+          ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${this.host.localize.t.term(labels.busy)}` : this.host.localize.t.term(labels.submit)}
         </button>
+        ${footer}
       </form>
     `;
   }

@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveControllerHost } from 'lit';
 import type { PersoErrorDetail } from '../base/events.js';
-import { msg } from '../base/localize.js';
+import type { Localized } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
 import { CooldownController } from './cooldown.js';
@@ -18,24 +18,25 @@ export class ResendAction {
   readonly cooldown: CooldownController;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & Localized,
     private readonly getClient: () => PersoClient,
     private readonly onError: (detail: PersoErrorDetail) => void,
   ) {
     this.cooldown = new CooldownController(host);
   }
 
-  async send(email: string): Promise<void> {
+  /** Re-sends the mail of `attempt` (else of the attempt the `perso_signup` cookie names). */
+  async send(email: string, attempt?: string): Promise<void> {
     if (this.busy || this.cooldown.active) return;
     this.busy = true;
     this.notice = this.error = undefined;
     this.host.requestUpdate();
     try {
-      await this.getClient().resendVerification(email);
-      this.notice = msg('auth.resent', { email });
+      const { mailHeld } = await this.getClient().resendVerification(attempt);
+      this.notice = mailHeld ? this.host.localize.t.term('auth.mailHeld') : this.host.localize.t.term('auth.resent', { email });
       this.cooldown.start(RESEND_COOLDOWN_SECONDS);
     } catch (error) {
-      const detail = describeError(error);
+      const detail = describeError(error, this.host.localize.t);
       this.error = detail.message;
       if (error instanceof ApiError && error.code === 'rate_limited') this.cooldown.start(error.retryAfter ?? RESEND_COOLDOWN_SECONDS);
       this.onError(detail);
@@ -50,7 +51,7 @@ export class ResendAction {
     this.cooldown.stop();
   }
 
-  render(email: string) {
+  render(email: string, attempt?: string) {
     const seconds = this.cooldown.remaining;
     return html`
       ${this.error ? renderAlert(this.error) : nothing}
@@ -60,9 +61,9 @@ export class ResendAction {
         class="block"
         part="button button-secondary resend-button"
         ?disabled=${this.busy || seconds > 0}
-        @click=${() => this.send(email)}
+        @click=${() => this.send(email, attempt)}
       >
-        ${seconds > 0 ? msg('auth.resendCooldown', { seconds }) : msg('signup.resend')}
+        ${seconds > 0 ? this.host.localize.t.term('auth.resendCooldown', { seconds }) : this.host.localize.t.term('signup.resend')}
       </button>
     `;
   }

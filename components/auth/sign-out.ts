@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost, TemplateResult } from 'lit';
+import type { Localizer } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import type { User } from '../client/types.js';
 import { renderSignedIn } from './views.js';
@@ -34,8 +35,8 @@ export class SignOutAction {
     }
   };
 
-  render(user: User, alert?: string): TemplateResult {
-    return renderSignedIn(user, this.busy, this.run, alert);
+  render(t: Localizer, user: User, alert?: string): TemplateResult {
+    return renderSignedIn(t, user, this.busy, this.run, alert);
   }
 
   #setBusy(busy: boolean): void {

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { msg } from '../base/localize.js';
+import type { Localizer } from '../base/localize.js';
 import type { SocialProvider, User } from '../client/types.js';
 
 /**
@@ -15,8 +15,8 @@ export function renderHeader(heading: string, subtitle?: string): TemplateResult
   `;
 }
 
-export function renderLoading(): TemplateResult {
-  return html`<div class="loading" role="status" part="status"><span class="spinner" aria-hidden="true"></span>${msg('auth.loading')}</div>`;
+export function renderLoading(t: Localizer): TemplateResult {
+  return html`<div class="loading" role="status" part="status"><span class="spinner" aria-hidden="true"></span>${t.term('auth.loading')}</div>`;
 }
 
 export function renderAlert(message: string): TemplateResult {
@@ -27,15 +27,15 @@ export function renderStatus(message: string): TemplateResult {
   return html`<p class="notice" role="status" part="status">${message}</p>`;
 }
 
-export function renderConfigError(message: string, retry: () => void): TemplateResult {
+export function renderConfigError(t: Localizer, message: string, retry: () => void): TemplateResult {
   return html`
-    ${renderAlert(`${msg('auth.configError')} ${message}`)}
-    <button type="button" class="block" part="button button-secondary retry-button" @click=${retry}>${msg('auth.retry')}</button>
+    ${renderAlert(`${t.term('auth.configError')} ${message}`)}
+    <button type="button" class="block" part="button button-secondary retry-button" @click=${retry}>${t.term('auth.retry')}</button>
   `;
 }
 
 /** Passkey and social buttons: the methods that need no password. */
-export function renderAlternatives(options: {
+export function renderAlternatives(t: Localizer, options: {
   passkey?: { label: string; onClick: () => void };
   social: SocialProvider[];
   disabled: boolean;
@@ -59,24 +59,24 @@ export function renderAlternatives(options: {
           ?disabled=${disabled}
           @click=${() => onSocial(provider)}
         >
-          ${msg('social.continue', { provider: provider.name })}
+          ${t.term('social.continue', { provider: provider.name })}
         </button>`,
       )}
     </div>
   `;
 }
 
-export function renderDivider(): TemplateResult {
-  return html`<p class="divider" part="divider"><span>${msg('auth.or')}</span></p>`;
+export function renderDivider(t: Localizer): TemplateResult {
+  return html`<p class="divider" part="divider"><span>${t.term('auth.or')}</span></p>`;
 }
 
-export function renderSignedIn(user: User, busy: boolean, onSignOut: () => void, error?: string): TemplateResult {
+export function renderSignedIn(t: Localizer, user: User, busy: boolean, onSignOut: () => void, error?: string): TemplateResult {
   return html`
     <div class="badge" aria-hidden="true">${user.email.charAt(0).toUpperCase()}</div>
-    ${renderHeader(msg('auth.signedInAs', { email: user.email }))}
+    ${renderHeader(t.term('auth.signedInAs', { email: user.email }))}
     ${error ? renderAlert(error) : nothing}
     <button type="button" class="block" part="button button-secondary sign-out-button" ?disabled=${busy} aria-busy=${busy ? 'true' : 'false'} @click=${onSignOut}>
-      ${busy ? msg('auth.signingOut') : msg('auth.signOut')}
+      ${busy ? t.term('auth.signingOut') : t.term('auth.signOut')}
     </button>
   `;
 }
@@ -87,4 +87,10 @@ const keyIcon = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" fo
     <path d="M11.6 12.4 3 21m3-3 2 2m1-5 2 2" />
   </g>
   <circle cx="16.5" cy="7.5" r="1.25" fill="currentColor" />
+</svg>`;
+
+/** The envelope shown above every "check your inbox" step. */
+export const mailIcon = html`<svg viewBox="0 0 24 24" focusable="false">
+  <rect x="3" y="5" width="18" height="14" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
+  <path d="M3 7l9 6 9-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
 </svg>`;

@@ -4,12 +4,13 @@ import { property, state } from 'lit/decorators.js';
 import type { PersoClient } from '../client/api-client.js';
 import { clientContext, sharedClient } from '../client/context.js';
 import type { PersoEventDetail, PersoEventName } from './events.js';
+import { LocalizeController, type Localized } from './localize.js';
 
 /**
  * Base of every Perso element: the `api`, `organization` and `theme` attributes, the shared
  * API client, and a typed `emit()`.
  */
-export class PersoElement extends LitElement {
+export class PersoElement extends LitElement implements Localized {
   /** Base URL of the Perso server; defaults to the page's origin. */
   @property() api?: string;
 
@@ -18,6 +19,12 @@ export class PersoElement extends LitElement {
 
   /** Forces a colour scheme; without it the element follows `prefers-color-scheme`. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /**
+   * The element's language and its strings, dates and numbers.
+   * @internal
+   */
+  readonly localize = new LocalizeController(this);
 
   /** A client provided through context (by a host or a story) wins over the shared one. */
   @consume({ context: clientContext, subscribe: true })

@@ -1,5 +1,16 @@
 import { ApiError } from './api-error.js';
-import type { ApiKey, CreatedApiKey, ErrorBody, OrganizationConfig, User } from './types.js';
+import type {
+  ApiKey,
+  CreatedApiKey,
+  ErrorBody,
+  MailLocale,
+  OrganizationConfig,
+  ResendAccepted,
+  SignUpAccepted,
+  SignUpInput,
+  User,
+  VerificationProof,
+} from './types.js';
 
 export type SessionListener = (user: User | null) => void;
 
@@ -32,18 +43,29 @@ export class PersoClient {
     return this.#request('GET', `/api/config?organization=${encodeURIComponent(organization)}`, undefined, signal);
   }
 
-  signUp(input: { email: string; password: string; organization?: string; redirect?: string }): Promise<{ status: string }> {
+  signUp(input: SignUpInput): Promise<SignUpAccepted> {
     return this.#request('POST', '/api/signup', input);
   }
 
-  resendVerification(email: string): Promise<void> {
-    return this.#request('POST', '/api/verify-email/resend', { email });
+  /**
+   * Re-sends the verification mail of one attempt: the given id, else the one the
+   * `perso_signup` cookie names. Never another browser's attempt.
+   */
+  async resendVerification(attempt?: string): Promise<ResendAccepted> {
+    const answer = await this.#request<ResendAccepted | undefined>('POST', '/api/verify-email/resend', attempt ? { attempt } : {});
+    return answer ?? { status: 'verification_sent' };
   }
 
-  async verifyEmail(token: string): Promise<User> {
-    const { user } = await this.#request<{ user: User }>('POST', '/api/verify-email', { token });
+  /** Completes a sign-up attempt (link token, or code + attempt id) and signs this browser in. */
+  async verifyEmail(proof: VerificationProof): Promise<User> {
+    const { user } = await this.#request<{ user: User }>('POST', '/api/verify-email', proof);
     this.#setUser(user);
     return user;
+  }
+
+  /** Asks for a password-reset mail; the server answers the same whether or not the email has an account. */
+  async requestPasswordReset(email: string, locale?: MailLocale): Promise<void> {
+    await this.#request('POST', '/api/password-reset', locale ? { email, locale } : { email });
   }
 
   async signIn(email: string, password: string): Promise<User> {
@@ -124,7 +146,8 @@ async function toApiError(response: Response): Promise<ApiError> {
   const retryAfter = Number(response.headers.get('retry-after')) || undefined;
   try {
     const { error } = (await response.json()) as ErrorBody;
-    return new ApiError(response.status, error.code, error.message, error.fields, retryAfter);
+    const { code, message, fields, ...extra } = error;
+    return new ApiError(response.status, code, message, fields, retryAfter, extra);
   } catch {
     return new ApiError(response.status, 'unexpected_response', `The server answered ${response.status}. Try again in a moment.`, {}, retryAfter);
   }

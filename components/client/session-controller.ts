@@ -2,10 +2,20 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PersoClient } from './api-client.js';
 import type { User } from './types.js';
 
+/** The channel the server's verification page posts `{type: "signed-in"}` on (same origin only). */
+export const SESSION_CHANNEL = 'perso-session';
+
+export interface SessionControllerOptions {
+  /** Called when the known user changes (not on the first answer): a sign-in or a sign-out. */
+  onChange?(user: User | null, previous: User | null): void;
+}
+
 /**
  * Tracks who is signed in for a host element: asks the client once the host is connected (and
  * whenever its client changes), then follows the client's session broadcasts, so a sign-in in
- * another element on the page shows up here without a reload.
+ * another element on the page shows up here without a reload. A sign-in or sign-out in another
+ * tab is noticed when this page gets focus or becomes visible again, or at once when the other
+ * tab says so on the `perso-session` BroadcastChannel.
  */
 export class SessionController implements ReactiveController {
   /** `undefined` until known, `null` when signed out. */
@@ -14,10 +24,12 @@ export class SessionController implements ReactiveController {
   error: unknown;
   #client?: PersoClient;
   #unsubscribe?: () => void;
+  #channel?: BroadcastChannel;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly getClient: () => PersoClient,
+    private readonly options: SessionControllerOptions = {},
   ) {
     host.addController(this);
   }
@@ -25,6 +37,12 @@ export class SessionController implements ReactiveController {
   hostConnected(): void {
     // The client is read at the next update, once a context provider has had its say.
     this.host.requestUpdate();
+    window.addEventListener('focus', this.#recheck);
+    document.addEventListener('visibilitychange', this.#recheck);
+    if (typeof BroadcastChannel === 'function') {
+      this.#channel = new BroadcastChannel(SESSION_CHANNEL);
+      this.#channel.onmessage = this.#recheck;
+    }
   }
 
   hostUpdate(): void {
@@ -42,6 +60,10 @@ export class SessionController implements ReactiveController {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#client = undefined;
+    window.removeEventListener('focus', this.#recheck);
+    document.removeEventListener('visibilitychange', this.#recheck);
+    this.#channel?.close();
+    this.#channel = undefined;
   }
 
   /** Asks the server who is signed in. */
@@ -61,9 +83,16 @@ export class SessionController implements ReactiveController {
     }
   }
 
+  #recheck = (): void => {
+    // Only a known state can change; before the first answer the initial check is running.
+    if (this.user !== undefined && document.visibilityState === 'visible') void this.check();
+  };
+
   #set(user: User | null): void {
+    const previous = this.user;
     this.user = user;
     this.error = undefined;
     this.host.requestUpdate();
+    if (previous !== undefined && previous?.id !== user?.id) this.options.onChange?.(user, previous);
   }
 }

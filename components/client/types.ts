@@ -35,5 +35,33 @@ export interface CreatedApiKey {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string> };
+  error: { code: string; message: string; fields?: Record<string, string>; [extra: string]: unknown };
 }
+
+/** The languages mails and server pages come in (API.md §2). */
+export type MailLocale = 'en' | 'ko';
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  organization?: string;
+  redirect?: string;
+  locale?: MailLocale;
+}
+
+/** `POST /api/signup`'s answer: the attempt this browser started. */
+export interface SignUpAccepted {
+  status: 'verification_sent';
+  /** Opaque id of the attempt; sent with the code, and to resend its mail. */
+  attempt: string;
+  /** The per-address mail budget held the mail back: earlier mails are still valid. */
+  mailHeld?: boolean;
+}
+
+export interface ResendAccepted {
+  status: 'verification_sent';
+  mailHeld?: boolean;
+}
+
+/** What completes a sign-up attempt: the mail's link token, or its code with the attempt id. */
+export type VerificationProof = { token: string } | { attempt: string; code: string };

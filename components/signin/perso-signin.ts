@@ -1,31 +1,45 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { oauthStartUrl } from '../auth/config.js';
+import { describeError } from '../auth/errors.js';
 import { StepFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
 import { ResendAction } from '../auth/resend.js';
 import { SignOutAction } from '../auth/sign-out.js';
-import { msg } from '../base/localize.js';
+import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
+import { mailIcon, renderAlert, renderHeader } from '../auth/views.js';
+import { languageOf, mailLocale } from '../base/language.js';
 import { PersoElement } from '../base/perso-element.js';
+import { ApiError } from '../client/api-error.js';
 import { styles } from './perso-signin.styles.js';
+
+/** The card's own steps once the gate is `ready`. */
+type View = 'form' | 'verify' | 'forgot' | 'reset-sent';
+
+/** A sign-up attempt whose password was just typed here: finish it with its code. */
+interface Unverified {
+  email: string;
+  attempt?: string;
+}
 
 /**
  * Signs a person in with the methods the organization enables: email and password, a
  * passkey, or a social provider. Once signed in it shows who is signed in and a way to sign
  * out. Every element sharing its client (the same `api`, or one provided through context)
- * sees the new session at once.
+ * sees the new session at once. "Forgot password?" asks for a reset mail; the password of a
+ * sign-up not yet verified leads to its verification code.
  *
  * @summary Sign-in card.
  *
- * @event perso-signed-in - A sign-in succeeded. `detail: {user}`.
+ * @event perso-signed-in - A sign-in (or a verification code entered here) succeeded. `detail: {user}`.
  * @event perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
  *
  * @slot footer - Shown under the card's content, e.g. "No account yet? Sign up".
  *
  * @csspart heading - The heading of the current step.
  * @csspart subtitle - The line under the heading naming the organization.
- * @csspart form - The email and password form.
+ * @csspart form - The email and password form, the reset form and the code form.
  * @csspart field - A label, its input and error.
  * @csspart label - A field's label.
  * @csspart input - A text input.
@@ -34,9 +48,16 @@ import { styles } from './perso-signin.styles.js';
  * @csspart alert - An error about the whole form.
  * @csspart status - A confirmation or progress message.
  * @csspart button - Every button.
- * @csspart button-primary - The submit button.
+ * @csspart button-primary - The submit button of each step.
  * @csspart button-secondary - Passkey, social, resend, retry and sign-out buttons.
+ * @csspart submit-button - The "Sign in" button.
  * @csspart password-toggle - The show-password button.
+ * @csspart forgot-button - The "Forgot password?" link.
+ * @csspart reset-button - The "Send reset link" button.
+ * @csspart back-button - The "Back to sign in" link.
+ * @csspart code-form - The verification code form.
+ * @csspart code-input - The "Verification code" input.
+ * @csspart verify-button - The "Verify" button.
  * @csspart social-button - A "Continue with {Provider}" button.
  * @csspart passkey-button - The "Sign in with a passkey" button.
  * @csspart resend-button - The "Resend email" button offered for an unverified email.
@@ -68,12 +89,12 @@ export class PersoSignin extends PersoElement {
   #gate = new AuthGate(this, () => this.client, () => this.organization);
   #focus = new StepFocus(this);
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
+  #code = new VerificationCode(this, () => this.client);
   #methods = new AuthMethods(this, {
     purpose: 'sign-in',
     labels: { heading: 'signin.heading', passkey: 'signin.passkey', submit: 'signin.submit', busy: 'signin.busy' },
     reset: () => {
-      this.alert = this.unverifiedEmail = undefined;
-      this.#resend.reset();
+      this.alert = undefined;
     },
     send: (email, password) => this.client.signIn(email, password),
     sent: (_email, user) => {
@@ -85,26 +106,44 @@ export class PersoSignin extends PersoElement {
   });
   #signOut = new SignOutAction(this, () => this.client, {
     started: () => {
-      this.alert = this.unverifiedEmail = undefined;
+      this.alert = undefined;
     },
-    signedOut: () => this.#focus.headingAfterUpdate(),
+    signedOut: () => this.#show('form'),
     failed: (error) => this.#fail(error),
   });
 
   @state() private alert?: string;
-  /** Set when the password was right but the email is not verified yet: offer to resend. */
-  @state() private unverifiedEmail?: string;
+  @state() private view: View = 'form';
+  /** Set while the verify step shows. */
+  @state() private unverified?: Unverified;
+  /** Busy while a reset mail is being asked for. */
+  @state() private resetBusy = false;
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
     window.location.assign(url);
   }
 
+  #show(view: View): void {
+    this.view = view;
+    this.alert = undefined;
+    if (view !== 'verify') this.unverified = undefined;
+    this.#focus.headingAfterUpdate();
+  }
+
   #fail(error: unknown, email?: string): void {
     const { detail, alert, onFields } = this.#methods.place(error);
+    if (detail.code === 'email_not_verified' && email) {
+      this.#resend.reset();
+      this.#code.reset();
+      this.#methods.fields.password = '';
+      this.#show('verify');
+      this.unverified = { email, attempt: error instanceof ApiError ? error.attempt : undefined };
+      this.emit('perso-error', detail);
+      return;
+    }
     this.alert = alert;
     if (!onFields) {
-      if (detail.code === 'email_not_verified') this.unverifiedEmail = email;
       if (detail.code === 'invalid_credentials') {
         this.#methods.fields.password = '';
         void this.#methods.fields.focus('password');
@@ -115,6 +154,44 @@ export class PersoSignin extends PersoElement {
     this.emit('perso-error', detail);
   }
 
+  #verify = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const attempt = this.unverified?.attempt;
+    if (!attempt || this.#code.busy) return;
+    this.alert = undefined;
+    const outcome = await this.#code.submit(attempt);
+    if ('user' in outcome) {
+      this.#show('form');
+      this.emit('perso-signed-in', { user: outcome.user });
+    } else if ('error' in outcome) {
+      if (!outcome.onField) {
+        this.alert = outcome.error.message;
+        void this.#focus.keep();
+      }
+      this.emit('perso-error', outcome.error);
+    }
+  };
+
+  #requestReset = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    if (this.resetBusy) return;
+    this.alert = undefined;
+    const fields = this.#methods.fields;
+    if (!fields.validate(['email'])) return;
+    this.resetBusy = true;
+    try {
+      await this.client.requestPasswordReset(fields.address, mailLocale(languageOf(this)));
+      this.#show('reset-sent');
+    } catch (error) {
+      const detail = describeError(error, this.localize.t);
+      this.alert = detail.message;
+      void this.#focus.keep();
+      this.emit('perso-error', detail);
+    } finally {
+      this.resetBusy = false;
+    }
+  };
+
   override render(): TemplateResult {
     return html`${this.#renderStep()}<slot name="footer"></slot>`;
   }
@@ -122,16 +199,69 @@ export class PersoSignin extends PersoElement {
   #renderStep(): TemplateResult {
     switch (this.#gate.step) {
       case 'pending':
-        return this.#gate.renderPending(msg('signin.heading'));
+        return this.#gate.renderPending(this.localize.t, this.localize.t.term('signin.heading'));
       case 'signed-in':
-        return this.#signOut.render(this.#gate.user!, this.alert);
+        return this.#signOut.render(this.localize.t, this.#gate.user!, this.alert);
       case 'ready':
-        return this.#methods.render(this.#gate.config!, this.alert, this.#renderResend());
+        return this.#renderView();
     }
   }
 
-  #renderResend(): TemplateResult | typeof nothing {
-    return this.unverifiedEmail ? html`<div class="stack resend">${this.#resend.render(this.unverifiedEmail)}</div>` : nothing;
+  #renderView(): TemplateResult {
+    switch (this.view) {
+      case 'form':
+        return this.#methods.render(this.#gate.config!, this.alert, this.#renderForgotLink());
+      case 'verify':
+        return this.#renderVerify(this.unverified!);
+      case 'forgot':
+        return this.#renderForgot();
+      case 'reset-sent':
+        return this.#renderResetSent();
+    }
+  }
+
+  #renderForgotLink(): TemplateResult {
+    return html`<button type="button" class="link forgot" part="button forgot-button" @click=${() => this.#show('forgot')}>${this.localize.t.term('signin.forgot')}</button>`;
+  }
+
+  #renderBackLink(): TemplateResult {
+    return html`<button type="button" class="link back" part="button back-button" @click=${() => this.#show('form')}>${this.localize.t.term('signin.backToSignIn')}</button>`;
+  }
+
+  #renderVerify({ email, attempt }: Unverified): TemplateResult {
+    return html`
+      <div class="badge" aria-hidden="true">${mailIcon}</div>
+      ${renderHeader(this.localize.t.term('signin.verifyHeading'))}
+      <p class="lead">${this.localize.t.term('signin.verifyLead', { email })}</p>
+      ${this.alert ? renderAlert(this.alert) : nothing}
+      ${attempt ? renderCodeForm(this.localize.t, this.#code, this.#verify) : nothing}
+      <div class="stack after-code">${this.#resend.render(email, attempt)}${this.#renderBackLink()}</div>
+    `;
+  }
+
+  #renderForgot(): TemplateResult {
+    const busy = this.resetBusy;
+    return html`
+      ${renderHeader(this.localize.t.term('reset.heading'))}
+      <p class="lead">${this.localize.t.term('reset.lead')}</p>
+      ${this.alert ? renderAlert(this.alert) : nothing}
+      <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${this.#requestReset}>
+        ${this.#methods.fields.render({ busy, withPassword: false })}
+        <button type="submit" class="primary block" part="button button-primary reset-button" ?disabled=${busy}>
+          ${busy ? html`<span class="spinner" aria-hidden="true"></span>${this.localize.t.term('reset.busy')}` : this.localize.t.term('reset.submit')}
+        </button>
+        ${this.#renderBackLink()}
+      </form>
+    `;
+  }
+
+  #renderResetSent(): TemplateResult {
+    return html`
+      <div class="badge" aria-hidden="true">${mailIcon}</div>
+      ${renderHeader(this.localize.t.term('reset.sentHeading'))}
+      <p class="lead">${this.localize.t.term('reset.sentLead', { email: this.#methods.fields.address })}</p>
+      <div class="stack">${this.#renderBackLink()}</div>
+    `;
   }
 }
 

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { oauthStartUrl } from '../auth/config.js';
 import { StepFocus } from '../auth/focus.js';
@@ -6,21 +6,34 @@ import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
 import { ResendAction } from '../auth/resend.js';
 import { SignOutAction } from '../auth/sign-out.js';
-import { renderHeader } from '../auth/views.js';
-import { msg } from '../base/localize.js';
+import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
+import { mailIcon, renderAlert, renderHeader, renderStatus } from '../auth/views.js';
+import { languageOf, mailLocale } from '../base/language.js';
 import { PersoElement } from '../base/perso-element.js';
+import { SessionPoll } from '../client/session-poll.js';
+import type { SignUpAccepted, User } from '../client/types.js';
 import { styles } from './perso-signup.styles.js';
 
 type Step = 'pending' | 'signed-in' | 'check-inbox' | 'form';
 
+/** The sign-up this element started and is waiting on. */
+interface Attempt {
+  email: string;
+  id: string;
+  /** The server held the mail back (too many mails to this address lately). */
+  mailHeld: boolean;
+}
+
 /**
  * Creates an account with the methods the organization enables: email and password, a
- * passkey, or a social provider. After a password sign-up it asks the person to open the
- * verification mail, and offers to resend it.
+ * passkey, or a social provider. After a password sign-up it asks for the code from the
+ * verification mail (or its link, opened in this browser), offers to resend that mail, and
+ * moves on by itself once the sign-up is completed in another tab.
  *
  * @summary Account sign-up card.
  *
  * @event perso-signed-up - The server accepted a sign-up and sent a verification mail. `detail: {email, method}`.
+ * @event perso-signed-in - The sign-up was verified (by its code here, or its link in another tab) and this browser is signed in. `detail: {user}`.
  * @event perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
  *
  * @slot footer - Shown under the card's content, e.g. "Already have an account? Sign in".
@@ -42,6 +55,10 @@ type Step = 'pending' | 'signed-in' | 'check-inbox' | 'form';
  * @csspart password-toggle - The show-password button.
  * @csspart social-button - A "Continue with {Provider}" button.
  * @csspart passkey-button - The "Sign up with a passkey" button.
+ * @csspart code-form - The verification code form.
+ * @csspart code-input - The "Verification code" input.
+ * @csspart verify-button - The "Verify" button.
+ * @csspart submit-button - The "Create account" button.
  * @csspart resend-button - The "Resend email" button.
  * @csspart change-email-button - The "Use a different email" button.
  * @csspart retry-button - The button that reloads the form after a failure.
@@ -69,9 +86,11 @@ type Step = 'pending' | 'signed-in' | 'check-inbox' | 'form';
 export class PersoSignup extends PersoElement {
   static override styles = styles;
 
-  #gate = new AuthGate(this, () => this.client, () => this.organization);
+  #gate = new AuthGate(this, () => this.client, () => this.organization, { onChange: (user) => this.#sessionChanged(user) });
+  #poll = new SessionPoll(this, () => this.#gate.recheckSession());
   #focus = new StepFocus(this);
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
+  #code = new VerificationCode(this, () => this.client);
   #methods = new AuthMethods(this, {
     purpose: 'sign-up',
     labels: { heading: 'signup.heading', passkey: 'signup.passkey', submit: 'signup.submit', busy: 'signup.busy' },
@@ -83,11 +102,13 @@ export class PersoSignup extends PersoElement {
         email,
         password,
         organization: this.organization,
+        locale: mailLocale(languageOf(this)),
         ...(this.redirect ? { redirect: this.redirect } : {}),
       }),
-    sent: (email) => {
+    sent: (email, accepted: SignUpAccepted) => {
       this.#resend.reset();
-      this.sentTo = email;
+      this.#code.reset();
+      this.attempt = { email, id: accepted.attempt, mailHeld: accepted.mailHeld === true };
       this.#focus.headingAfterUpdate();
       this.emit('perso-signed-up', { email, method: 'password' });
     },
@@ -99,7 +120,7 @@ export class PersoSignup extends PersoElement {
       this.alert = undefined;
     },
     signedOut: () => {
-      this.sentTo = undefined;
+      this.attempt = undefined;
       this.#focus.headingAfterUpdate();
     },
     failed: (error) => this.#fail(error),
@@ -109,8 +130,8 @@ export class PersoSignup extends PersoElement {
   @property() redirect?: string;
 
   @state() private alert?: string;
-  /** The address the verification mail went to; set once the server accepted the sign-up. */
-  @state() private sentTo?: string;
+  /** Set once the server accepted the sign-up; the check-inbox step shows while it is. */
+  @state() private attempt?: Attempt;
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
@@ -124,8 +145,33 @@ export class PersoSignup extends PersoElement {
     this.emit('perso-error', detail);
   }
 
+  /** The session appeared while this sign-up waited: it was verified, here or in another tab. */
+  #sessionChanged(user: User | null): void {
+    if (!user || !this.attempt) return;
+    this.attempt = undefined;
+    this.alert = undefined;
+    this.#focus.headingAfterUpdate();
+    this.emit('perso-signed-in', { user });
+  }
+
+  #verify = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    if (!this.attempt || this.#code.busy) return;
+    this.alert = undefined;
+    const outcome = await this.#code.submit(this.attempt.id);
+    // Success shows through the session change; a wrong code is on the field already.
+    if ('error' in outcome) {
+      if (!outcome.onField) {
+        this.alert = outcome.error.message;
+        void this.#focus.keep();
+      }
+      this.emit('perso-error', outcome.error);
+    }
+  };
+
   #changeEmail = (): void => {
-    this.sentTo = undefined;
+    this.attempt = undefined;
+    this.alert = undefined;
     this.#resend.reset();
     void this.#methods.fields.focus('email');
   };
@@ -133,7 +179,11 @@ export class PersoSignup extends PersoElement {
   get #step(): Step {
     const step = this.#gate.step;
     if (step !== 'ready') return step;
-    return this.sentTo ? 'check-inbox' : 'form';
+    return this.attempt ? 'check-inbox' : 'form';
+  }
+
+  protected override willUpdate(): void {
+    this.#poll.active = this.#step === 'check-inbox';
   }
 
   override render(): TemplateResult {
@@ -143,33 +193,31 @@ export class PersoSignup extends PersoElement {
   #renderStep(): TemplateResult {
     switch (this.#step) {
       case 'pending':
-        return this.#gate.renderPending(msg('signup.heading'));
+        return this.#gate.renderPending(this.localize.t, this.localize.t.term('signup.heading'));
       case 'signed-in':
-        return this.#signOut.render(this.#gate.user!, this.alert);
+        return this.#signOut.render(this.localize.t, this.#gate.user!, this.alert);
       case 'check-inbox':
-        return this.#renderCheckInbox(this.sentTo!);
+        return this.#renderCheckInbox(this.attempt!);
       case 'form':
         return this.#methods.render(this.#gate.config!, this.alert);
     }
   }
 
-  #renderCheckInbox(email: string): TemplateResult {
+  #renderCheckInbox({ email, id, mailHeld }: Attempt): TemplateResult {
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
-      ${renderHeader(msg('signup.checkInbox'))}
-      <p class="lead">${msg('signup.sentTo', { email })}</p>
-      <div class="stack">
-        ${this.#resend.render(email)}
-        <button type="button" class="link" part="button change-email-button" @click=${this.#changeEmail}>${msg('signup.changeEmail')}</button>
+      ${renderHeader(this.localize.t.term('signup.checkInbox'))}
+      <p class="lead">${this.localize.t.term('signup.sentTo', { email })}</p>
+      ${mailHeld ? renderStatus(this.localize.t.term('auth.mailHeld')) : nothing}
+      ${this.alert ? renderAlert(this.alert) : nothing}
+      ${renderCodeForm(this.localize.t, this.#code, this.#verify)}
+      <div class="stack after-code">
+        ${this.#resend.render(email, id)}
+        <button type="button" class="link" part="button change-email-button" @click=${this.#changeEmail}>${this.localize.t.term('signup.changeEmail')}</button>
       </div>
     `;
   }
 }
-
-const mailIcon = html`<svg viewBox="0 0 24 24" focusable="false">
-  <rect x="3" y="5" width="18" height="14" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
-  <path d="M3 7l9 6 9-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
-</svg>`;
 
 customElements.get('perso-signup') || customElements.define('perso-signup', PersoSignup);
 

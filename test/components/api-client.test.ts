@@ -2,8 +2,6 @@ import { expect } from '@open-wc/testing';
 import { PersoClient } from '../../components/client/api-client.js';
 import { ApiError } from '../../components/client/api-error.js';
 import { sharedClient } from '../../components/client/context.js';
-import { errorMessage, msg, setMessages } from '../../components/base/localize.js';
-import { en } from '../../components/base/translations/en.js';
 import { FakeApi, apiError, deferred, json, orgConfig, testUser } from './helpers/fake-api.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
@@ -35,12 +33,13 @@ describe('PersoClient requests', () => {
 
   it('posts JSON bodies', async () => {
     const seen: RequestInit[] = [];
-    const api = new FakeApi().reply('POST', '/api/signup', 202, { status: 'verification_sent' });
+    const accepted = { status: 'verification_sent', attempt: 'att_1', mailHeld: false };
+    const api = new FakeApi().reply('POST', '/api/signup', 202, accepted);
     const client = new PersoClient('http://perso.test', (input, init) => {
       seen.push(init!);
       return api.fetch(input, init);
     });
-    expect(await client.signUp({ email: 'a@b.co', password: 'p4ssword!', organization: 'default' })).to.deep.equal({ status: 'verification_sent' });
+    expect(await client.signUp({ email: 'a@b.co', password: 'p4ssword!', organization: 'default' })).to.deep.equal(accepted);
     expect(seen[0].method).to.equal('POST');
     expect((seen[0].headers as Record<string, string>)['content-type']).to.equal('application/json');
     expect(api.last('POST', '/api/signup')!.body).to.deep.equal({ email: 'a@b.co', password: 'p4ssword!', organization: 'default' });
@@ -50,8 +49,42 @@ describe('PersoClient requests', () => {
     const api = new FakeApi()
       .handle('POST', '/api/verify-email/resend', () => new Response('', { status: 202, headers: { 'content-type': 'application/json' } }))
       .reply('DELETE', '/api/keys/k%2F1', 204);
-    expect(await api.client.resendVerification('a@b.co')).to.equal(undefined);
+    expect(await api.client.resendVerification('att_1')).to.deep.equal({ status: 'verification_sent' });
     expect(await api.client.deleteKey('k/1')).to.equal(undefined);
+  });
+
+  it("resends one attempt's mail by its id, or by the cookie when no id is known", async () => {
+    const api = new FakeApi().reply('POST', '/api/verify-email/resend', 202, { status: 'verification_sent', mailHeld: true });
+    expect(await api.client.resendVerification('att_1')).to.deep.equal({ status: 'verification_sent', mailHeld: true });
+    expect(api.last('POST', '/api/verify-email/resend')!.body).to.deep.equal({ attempt: 'att_1' });
+    await api.client.resendVerification();
+    expect(api.last('POST', '/api/verify-email/resend')!.body).to.deep.equal({});
+  });
+
+  it('verifies an attempt with its code and tells session listeners', async () => {
+    const api = new FakeApi().reply('POST', '/api/verify-email', 200, { user: testUser });
+    await api.client.session();
+    const seen: unknown[] = [];
+    api.client.onSessionChange((user) => seen.push(user));
+    expect(await api.client.verifyEmail({ attempt: 'att_1', code: '123456' })).to.deep.equal(testUser);
+    expect(api.last('POST', '/api/verify-email')!.body).to.deep.equal({ attempt: 'att_1', code: '123456' });
+    expect(seen).to.deep.equal([testUser]);
+  });
+
+  it('asks for a password reset with the mail language', async () => {
+    const api = new FakeApi().reply('POST', '/api/password-reset', 202, { status: 'reset_sent' });
+    await api.client.requestPasswordReset('a@b.co', 'ko');
+    expect(api.last('POST', '/api/password-reset')!.body).to.deep.equal({ email: 'a@b.co', locale: 'ko' });
+  });
+
+  it("keeps an error's extra properties, such as the attempt of an unverified sign-in", async () => {
+    const api = new FakeApi().handle('POST', '/api/signin', () =>
+      json(403, { error: { code: 'email_not_verified', message: 'Verify first.', attempt: 'att_9' } }),
+    );
+    const error = await rejection(api.client.signIn('a@b.co', 'pw'));
+    expect([error.code, error.attempt]).to.deep.equal(['email_not_verified', 'att_9']);
+    expect(error.extra).to.deep.equal({ attempt: 'att_9' });
+    expect((await rejection(Promise.reject(new ApiError(400, 'invalid_code', 'No.')))).attempt).to.equal(undefined);
   });
 
   it('turns the error shape into an ApiError with fields and Retry-After', async () => {
@@ -147,21 +180,5 @@ describe('FakeApi helper', () => {
     held.release(json(200, { keys: [] }));
     expect(await settled.promise).to.equal('done');
     expect((await rejection(api.client.deleteKey('x'))).code).to.equal('not_found');
-  });
-});
-
-describe('localize', () => {
-  afterEach(() => setMessages({}));
-
-  it('fills placeholders and maps error codes, falling back to the server sentence', () => {
-    expect(msg('social.continue', { provider: 'GitHub' })).to.equal('Continue with GitHub');
-    expect(errorMessage('invalid_credentials', 'server words')).to.equal(en['error.invalid_credentials']);
-    expect(errorMessage('some_new_code', 'server words')).to.equal('server words');
-  });
-
-  it('takes translations and falls back to English per key', () => {
-    setMessages({ 'signin.heading': 'Anmelden' });
-    expect(msg('signin.heading')).to.equal('Anmelden');
-    expect(msg('signup.heading')).to.equal('Create your account');
   });
 });

@@ -107,8 +107,9 @@ describe('<perso-api-keys> delete', () => {
     const dialog = await openDialog(el);
     const failure = oneEvent(el, 'perso-error');
     dialogButton(dialog, 'Delete').click();
-    expect((await failure).detail).to.deep.equal({ code: 'not_found', message: 'This key no longer exists.' });
-    await waitUntil(() => dialog.textContent!.includes('This key no longer exists.'));
+    // The kit's own sentence for the code, so it reads in the page's language.
+    expect((await failure).detail).to.deep.equal({ code: 'not_found', message: 'This was not found. It may have been deleted already.' });
+    await waitUntil(() => dialog.textContent!.includes('This was not found.'));
     expect(dialog.querySelector('[role="alert"]')).to.exist;
     expect(dialog.open).to.equal(true);
     expect(rows(el)).to.have.length(3);

@@ -145,20 +145,51 @@ describe('<perso-signin> submitting', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('offers to resend the verification mail when the email is not verified', async () => {
+  it('asks for the code of an unverified sign-up, with a resend of that attempt', async () => {
     const api = new FakeApi()
-      .handle('POST', '/api/signin', () => apiError(403, 'email_not_verified', 'Verify first.'))
-      .reply('POST', '/api/verify-email/resend', 202);
+      .handle('POST', '/api/signin', () => json(403, { error: { code: 'email_not_verified', message: 'Verify first.', attempt: 'att_7' } }))
+      .reply('POST', '/api/verify-email/resend', 202, { status: 'verification_sent', mailHeld: false });
     const el = await formReady(api);
+    const event = oneEvent(el, 'perso-error');
     signIn(el, 'new@example.com');
-    await shown(el, 'Verify your email address before signing in.');
+    expect((await event).detail.code).to.equal('email_not_verified');
+    await shown(el, 'Verify your email address');
+    expect(text(el)).to.contain('new@example.com');
+    expect(input(el, 'Verification code')).to.exist;
+    await waitUntil(() => shadow(el).activeElement === shadow(el).querySelector('h2'), 'heading not focused');
     await expect(el).to.be.accessible();
     button(el, 'Resend email').click();
     await shown(el, 'We sent a new verification email to new@example.com.');
-    expect(api.last('POST', '/api/verify-email/resend')!.body).to.deep.equal({ email: 'new@example.com' });
+    expect(api.last('POST', '/api/verify-email/resend')!.body).to.deep.equal({ attempt: 'att_7' });
     expect(button(el, 'Resend email').disabled).to.equal(true);
     expect(button(el, 'Resend email').textContent).to.match(/\((30|29) s\)/);
     await expect(el).to.be.accessible();
+  });
+
+  it('signs in with the code of an unverified sign-up', async () => {
+    const api = new FakeApi()
+      .handle('POST', '/api/signin', () => json(403, { error: { code: 'email_not_verified', message: 'Verify first.', attempt: 'att_7' } }))
+      .reply('POST', '/api/verify-email', 200, { user: testUser });
+    const el = await formReady(api);
+    signIn(el, 'ada@example.com');
+    await shown(el, 'Verification code');
+    type(input(el, 'Verification code'), '654321');
+    const event = oneEvent(el, 'perso-signed-in');
+    button(el, 'Verify').click();
+    expect((await event).detail).to.deep.equal({ user: testUser });
+    expect(api.last('POST', '/api/verify-email')!.body).to.deep.equal({ attempt: 'att_7', code: '654321' });
+    await shown(el, 'Signed in as ada@example.com');
+  });
+
+  it('goes back from the code step to the form with the email kept', async () => {
+    const api = new FakeApi().handle('POST', '/api/signin', () => json(403, { error: { code: 'email_not_verified', message: 'Verify first.', attempt: 'att_7' } }));
+    const el = await formReady(api);
+    signIn(el, 'ada@example.com');
+    await shown(el, 'Verification code');
+    button(el, 'Back to sign in').click();
+    await waitUntil(() => submitButton(el), 'form never shown');
+    expect(input(el, 'Email').value).to.equal('ada@example.com');
+    expect(input(el, 'Password').value).to.equal('');
   });
 
   it('shows 422 field messages next to the fields', async () => {
@@ -187,6 +218,37 @@ describe('<perso-signin> submitting', () => {
     expect((await event).detail.code).to.equal('network_error');
     await shown(el, 'Could not reach the server. Check your connection and try again.');
     expect(text(el)).not.to.contain('Too many attempts');
+  });
+});
+
+describe('<perso-signin> forgot password', () => {
+  it('sends a reset link for the typed email, then says to check the inbox', async () => {
+    const api = new FakeApi().reply('POST', '/api/password-reset', 202, { status: 'reset_sent' });
+    const el = await formReady(api);
+    type(input(el, 'Email'), 'ada@example.com');
+    button(el, 'Forgot password?').click();
+    await shown(el, 'Reset your password');
+    await waitUntil(() => shadow(el).activeElement === shadow(el).querySelector('h2'), 'heading not focused');
+    expect(input(el, 'Email').value).to.equal('ada@example.com');
+    expect(() => input(el, 'Password')).to.throw();
+    await expect(el).to.be.accessible();
+    button(el, 'Send reset link').click();
+    await shown(el, 'Check your email inbox');
+    expect(api.last('POST', '/api/password-reset')!.body).to.deep.equal({ email: 'ada@example.com', locale: 'en' });
+    expect(text(el)).to.contain('ada@example.com');
+    await expect(el).to.be.accessible();
+    button(el, 'Back to sign in').click();
+    await waitUntil(() => submitButton(el), 'form never shown');
+  });
+
+  it('checks the email before asking for a reset', async () => {
+    const api = new FakeApi();
+    const el = await formReady(api);
+    button(el, 'Forgot password?').click();
+    await shown(el, 'Send reset link');
+    button(el, 'Send reset link').click();
+    await shown(el, 'Enter your email address.');
+    expect(api.callsTo('POST', '/api/password-reset')).to.have.length(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { PersoSignup } from '../../components/signup/perso-signup.js';
 import { FakeApi, apiError, json, orgConfig, testUser } from './helpers/fake-api.js';
 import { button, buttons, input, mount, shown, text, type } from './helpers/mount.js';
 
-const ACCEPTED = { status: 'verification_sent' };
+const ACCEPTED = { status: 'verification_sent', attempt: 'att_1', mailHeld: false };
 
 async function mountSignup(api = new FakeApi(), template = html`<perso-signup></perso-signup>`): Promise<PersoSignup> {
   const el = await mount<PersoSignup>(template, api.client);
@@ -71,8 +71,8 @@ describe('<perso-signup> loading and config', () => {
   it('shows a config error with a retry that loads the form', async () => {
     const api = new FakeApi().handle('GET', '/api/config', () => apiError(404, 'unknown_organization', 'There is no organization "nope".'));
     const el = await mountSignup(api);
-    await shown(el, 'There is no organization "nope".');
-    expect(alertText(el)).to.equal('This form could not be loaded. There is no organization "nope".');
+    await shown(el, 'There is no organization with this id.');
+    expect(alertText(el)).to.equal('This form could not be loaded. There is no organization with this id.');
     await expect(el).to.be.accessible();
 
     api.reply('GET', '/api/config', 200, orgConfig());
@@ -232,7 +232,12 @@ describe('<perso-signup> submitting', () => {
     const { detail, bubbles, composed } = await event;
     expect(detail).to.deep.equal({ email: 'ada@example.com', method: 'password' });
     expect(bubbles && composed).to.equal(true);
-    expect(api.last('POST', '/api/signup')!.body).to.deep.equal({ email: 'ada@example.com', password: 'correct horse battery', organization: 'default' });
+    expect(api.last('POST', '/api/signup')!.body).to.deep.equal({
+      email: 'ada@example.com',
+      password: 'correct horse battery',
+      organization: 'default',
+      locale: 'en',
+    });
 
     await shown(el, 'Check your email inbox for a verification message');
     const heading = shadow(el).querySelector('h2')!;
@@ -305,7 +310,7 @@ describe('<perso-signup> check your inbox', () => {
     const el = await signedUp(api);
     button(el, 'Resend email').click();
     await shown(el, 'We sent a new verification email to ada@example.com.');
-    expect(api.last('POST', '/api/verify-email/resend')!.body).to.deep.equal({ email: 'ada@example.com' });
+    expect(api.last('POST', '/api/verify-email/resend')!.body).to.deep.equal({ attempt: 'att_1' });
     const resend = button(el, 'Resend email');
     expect(resend.textContent!.trim()).to.match(/^Resend email \((30|29) s\)$/);
     expect(resend.disabled).to.equal(true);
@@ -335,6 +340,112 @@ describe('<perso-signup> check your inbox', () => {
     expect(input(el, 'Email').value).to.equal('ada@example.com');
     expect(input(el, 'Password').value).to.equal('');
     await waitUntil(() => shadow(el).activeElement === input(el, 'Email'), 'email field not focused');
+  });
+});
+
+describe('<perso-signup> verification code', () => {
+  const verified = (api: FakeApi) => api.reply('POST', '/api/verify-email', 200, { user: testUser });
+
+  it('shows the code field, then signs in with the code and the attempt id', async () => {
+    const api = verified(new FakeApi());
+    const el = await signedUp(api);
+    expect(input(el, 'Verification code').autocomplete).to.equal('one-time-code');
+    expect(input(el, 'Verification code').inputMode).to.equal('numeric');
+    await expect(el).to.be.accessible();
+    type(input(el, 'Verification code'), '123 456');
+    const event = oneEvent(el, 'perso-signed-in');
+    button(el, 'Verify').click();
+    expect((await event).detail).to.deep.equal({ user: testUser });
+    expect(api.last('POST', '/api/verify-email')!.body).to.deep.equal({ attempt: 'att_1', code: '123456' });
+    await shown(el, 'Signed in as ada@example.com');
+    await waitUntil(() => shadow(el).activeElement === shadow(el).querySelector('h2'), 'heading not focused');
+  });
+
+  it('checks the code before sending it', async () => {
+    const api = verified(new FakeApi());
+    const el = await signedUp(api);
+    button(el, 'Verify').click();
+    await shown(el, 'Enter the 6-digit code from the email.');
+    type(input(el, 'Verification code'), '12345');
+    button(el, 'Verify').click();
+    await shown(el, 'The code is 6 digits, like 123456.');
+    expect(input(el, 'Verification code').getAttribute('aria-invalid')).to.equal('true');
+    await waitUntil(() => shadow(el).activeElement === input(el, 'Verification code'), 'code field not focused');
+    expect(api.callsTo('POST', '/api/verify-email')).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says a wrong code under the field and keeps the step', async () => {
+    const api = new FakeApi().handle('POST', '/api/verify-email', () => apiError(400, 'invalid_code', 'Wrong code.'));
+    const el = await signedUp(api);
+    type(input(el, 'Verification code'), '000000');
+    const event = oneEvent(el, 'perso-error');
+    button(el, 'Verify').click();
+    expect((await event).detail.code).to.equal('invalid_code');
+    await shown(el, 'That code is not right.');
+    expect(shadow(el).getElementById('code-error')!.textContent).to.contain('That code is not right.');
+    await waitUntil(() => shadow(el).activeElement === input(el, 'Verification code'), 'code field not focused');
+    await expect(el).to.be.accessible();
+  });
+
+  it('explains a closed attempt in the alert', async () => {
+    const api = new FakeApi().handle('POST', '/api/verify-email', () => apiError(400, 'attempt_closed', 'Closed.'));
+    const el = await signedUp(api);
+    type(input(el, 'Verification code'), '000000');
+    button(el, 'Verify').click();
+    await shown(el, 'Sign up again to get a new code.');
+    expect(alertText(el)).to.contain('This sign-up can no longer be completed.');
+  });
+
+  it('says when the server held the mail back, at sign-up and at resend', async () => {
+    const api = new FakeApi().reply('POST', '/api/signup', 202, { ...ACCEPTED, mailHeld: true });
+    const el = await formReady(api);
+    fill(el, 'ada@example.com', 'correct horse battery');
+    submit(el);
+    await shown(el, 'We already sent several emails to this address. Check your inbox, or try again later.');
+
+    const api2 = new FakeApi().reply('POST', '/api/verify-email/resend', 202, { status: 'verification_sent', mailHeld: true });
+    const el2 = await signedUp(api2);
+    expect(text(el2)).not.to.contain('We already sent several emails');
+    button(el2, 'Resend email').click();
+    await shown(el2, 'We already sent several emails to this address.');
+  });
+
+  it('sends the language of the page as the mail locale', async () => {
+    const api = new FakeApi().reply('POST', '/api/signup', 202, ACCEPTED);
+    const provider = await mount<HTMLElement>(html`<div lang="ko-KR"><perso-signup></perso-signup></div>`, api.client);
+    const el = provider.querySelector('perso-signup')!;
+    await waitUntil(() => shadow(el).querySelector('button[type=submit]'), 'form never shown');
+    type(input(el, '이메일'), 'ada@example.com');
+    type(input(el, '비밀번호'), 'correct horse battery');
+    button(el, '계정 만들기').click();
+    await waitUntil(() => api.last('POST', '/api/signup'), 'sign-up not sent');
+    expect(api.last('POST', '/api/signup')!.body).to.include({ locale: 'ko' });
+  });
+});
+
+describe('<perso-signup> completed in another tab', () => {
+  it('moves on when another tab says so on the perso-session channel', async () => {
+    const api = new FakeApi();
+    const el = await signedUp(api);
+    api.reply('GET', '/api/session', 200, { user: testUser });
+    const event = oneEvent(el, 'perso-signed-in');
+    const channel = new BroadcastChannel('perso-session');
+    channel.postMessage({ type: 'signed-in' });
+    channel.close();
+    expect((await event).detail).to.deep.equal({ user: testUser });
+    await shown(el, 'Signed in as ada@example.com');
+    await waitUntil(() => shadow(el).activeElement === shadow(el).querySelector('h2'), 'heading not focused');
+  });
+
+  it('re-checks the session when the page gets focus back', async () => {
+    const api = new FakeApi();
+    const el = await signedUp(api);
+    api.reply('GET', '/api/session', 200, { user: testUser });
+    const before = api.callsTo('GET', '/api/session').length;
+    window.dispatchEvent(new Event('focus'));
+    await shown(el, 'Signed in as ada@example.com');
+    expect(api.callsTo('GET', '/api/session').length).to.equal(before + 1);
   });
 });
 
