@@ -6,7 +6,7 @@ import { UsageRecorder } from './auth/usage-recorder.js';
 import { type Clock, systemClock } from './clock.js';
 import { allAllowedOrigins, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
-import { corsForAllowedOrigins, jsonBodyOnly, onError, originGuard, originPolicy, validationHook } from './http.js';
+import { corsForAllowedOrigins, hostGuard, jsonBodyOnly, onError, oneSessionCookie, originGuard, originPolicy, validationHook } from './http.js';
 import type { DevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
 import { MailQueue } from './mail/queue.js';
@@ -26,12 +26,12 @@ export interface AppDeps {
   mailer: Mailer;
   config: AppConfig;
   clock?: Clock;
-  /** Batches API key usage writes; the caller starts and stops it (see main.ts). */
+  /** Batches API key usage writes; it starts at the first use, the caller stops it at shutdown (see main.ts). Without one the app keeps its own. */
   usage?: UsageRecorder;
   limits?: RateLimits;
   /** Sends queued mail through `mailer`; built and started here when not given (main.ts passes its own to stop it at shutdown). */
   mailQueue?: MailQueue;
-  /** Mounted as `/api/dev/outbox` and `/dev/mailbox` outside production. */
+  /** Mounted as `/api/dev/outbox` and `/dev/mailbox` when `config.devOutbox` (API.md §1). */
   outbox?: DevOutbox;
   /** Where the demo page and the built kit live, when `config.demo` is on. */
   demoRoot?: { demoDir: string; distDir: string };
@@ -81,8 +81,12 @@ export function createApp(deps: AppDeps) {
       contentSecurityPolicy: PAGE_CSP,
       crossOriginResourcePolicy: 'same-site',
       strictTransportSecurity: deps.config.cookie.secure ? 'max-age=15552000; includeSubDomains' : false,
+      // A route's own value wins: /kit/* sends CORP cross-origin so other sites can load the kit.
+      overwrite: false,
     }),
+    oneSessionCookie(),
   );
+  if (deps.config.devOutbox) app.use('*', hostGuard(deps.config.publicUrl));
   app.use(
     '/api/*',
     corsForAllowedOrigins(allowedOrigins, originAllowed),
@@ -103,7 +107,7 @@ export function createApp(deps: AppDeps) {
     .route('/', v1Routes(services))
     .route('/', healthRoutes());
 
-  if (!deps.config.production && deps.outbox) app.route('/', devRoutes(deps.outbox));
+  if (deps.config.devOutbox && deps.outbox) app.route('/', devRoutes(deps.outbox));
   if (deps.config.demo && deps.demoRoot) app.route('/', demoRoutes(deps.demoRoot));
 
   // Built on first request, once every route is registered, then served from memory.

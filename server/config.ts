@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/client-address.js';
 
 export interface Organization {
   id: string;
@@ -18,8 +19,12 @@ export interface AppConfig {
   organizations: ReadonlyMap<string, Organization>;
   cookie: { secure: boolean; sameSite: 'Lax' | 'None' };
   sessions: { absoluteMs: number; idleMs: number };
-  /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
-  trustProxy: boolean;
+  /** Which proxies' X-Forwarded-For entries name the client (rate limits); none by default. */
+  trustProxy: TrustProxy;
+  /** Most API keys one user may hold. */
+  maxKeysPerUser: number;
+  /** Mount the dev outbox routes: loopback public URL or PERSO_DEV_OUTBOX, never in production. */
+  devOutbox: boolean;
   mailFrom: string;
   /** Serve the demo page and the built kit at `/`. */
   demo: boolean;
@@ -64,7 +69,9 @@ const envSchema = z.object({
   PERSO_ORIGINS: z.string().optional(),
   PERSO_ORG_NAME: z.string().min(1).max(100).default('Perso AI Platform'),
   PERSO_CROSS_SITE_COOKIES: bool.default(false),
-  PERSO_TRUST_PROXY: bool.default(false),
+  PERSO_TRUST_PROXY: z.string().default('false'),
+  PERSO_MAX_KEYS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(100),
+  PERSO_DEV_OUTBOX: bool.optional(),
   PERSO_SESSION_DAYS: z.coerce.number().positive().max(365).default(30),
   PERSO_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
   PERSO_DEMO: bool.default(true),
@@ -146,6 +153,11 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
     else problems.push(`PERSO_ORIGINS: "${raw}" is not an http(s) URL`);
   }
   const secure = publicUrl.startsWith('https://');
+  const trustProxy = parseTrustProxy(e.PERSO_TRUST_PROXY);
+  if (!trustProxy) {
+    problems.push(`PERSO_TRUST_PROXY: "${e.PERSO_TRUST_PROXY}" is not true, false, a hop count (0–32) or a comma-separated list of proxy addresses or CIDR ranges`);
+  }
+  const production = e.NODE_ENV === 'production';
   if (e.PERSO_CROSS_SITE_COOKIES && !secure) problems.push('PERSO_CROSS_SITE_COOKIES: needs an https PERSO_PUBLIC_URL (SameSite=None cookies must be Secure)');
 
   const configPath = e.PERSO_CONFIG ?? './perso.config.json';
@@ -192,11 +204,13 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.PERSO_MAIL_FROM,
-    production: e.NODE_ENV === 'production',
+    production,
     organizations,
     cookie: { secure, sameSite: e.PERSO_CROSS_SITE_COOKIES ? 'None' : 'Lax' },
     sessions: { absoluteMs: e.PERSO_SESSION_DAYS * 24 * HOUR, idleMs: e.PERSO_SESSION_IDLE_HOURS * HOUR },
-    trustProxy: e.PERSO_TRUST_PROXY,
+    trustProxy: trustProxy!, // checked above: a bad value has already stopped start-up
+    maxKeysPerUser: e.PERSO_MAX_KEYS_PER_USER,
+    devOutbox: !production && (e.PERSO_DEV_OUTBOX ?? LOOPBACK.has(new URL(publicUrl).hostname)),
     demo: e.PERSO_DEMO,
     webauthn: { rpId, rpName: e.PERSO_RP_NAME },
   };

@@ -30,6 +30,9 @@ export const errorMessages = {
   last_sign_in_method: 'This is your only way to sign in. Add another passkey or set a password before removing it.',
   invalid_api_key: 'The API key is missing, malformed, unknown or deleted.',
   api_key_expired: 'The API key has expired. Create a new one.',
+  too_many_keys: 'You have reached the most API keys an account can hold. Delete one you no longer use, then try again.',
+  busy: 'The server is busy. Try again in a moment.',
+  host_not_allowed: 'This server does not answer for this host name. Use its own address.',
   internal_error: 'Something went wrong on our side. Try again in a moment.',
 } as const;
 

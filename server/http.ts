@@ -5,9 +5,11 @@ import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import { AccountError, type AccountErrorCode } from './accounts/errors.js';
+import { requestHeader } from './auth/node-request.js';
+import { HashingBusyError } from './auth/passwords.js';
 import { SESSION_COOKIE, type Sessions } from './auth/sessions.js';
 import type { AppConfig } from './config.js';
-import { AccountError, type AccountErrorCode } from './accounts/errors.js';
 import { AppError, type ErrorCode, errorMessages, rateLimited, validationFailed } from './errors.js';
 
 const MAX_BODY = 64 * 1024;
@@ -33,11 +35,14 @@ export const jsonBodyOnly = (): MiddlewareHandler => async (c, next) => {
       if (text.length > 0) {
         const type = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
         if (!JSON_TYPE.test(type)) throw new AppError(415, 'unsupported_media_type');
+        let parsed: unknown;
         try {
-          JSON.parse(text);
+          parsed = JSON.parse(text);
         } catch {
           throw new AppError(400, 'invalid_json');
         }
+        // Hono's `json()` would parse the text again for the route's validator: hand it this parse.
+        (c.req as { json: () => Promise<unknown> }).json = () => Promise.resolve(parsed);
       }
     }
     await next();
@@ -104,6 +109,46 @@ export const originGuard =
     await next();
   };
 
+/**
+ * Two `perso_session` cookies in one request count as none: a sibling subdomain can plant a
+ * second one (cookie tossing), and whichever the server picked could be the planted session.
+ * Cheap unless the name really appears twice, so every request can pass through it.
+ */
+export const oneSessionCookie = (): MiddlewareHandler => async (c, next) => {
+  const cookie = requestHeader(c, 'cookie');
+  const name = `${SESSION_COOKIE}=`;
+  if (cookie && cookie.indexOf(name) !== cookie.lastIndexOf(name)) {
+    const pairs = cookie.split(';');
+    const others = pairs.filter((pair) => pair.trim().split('=', 1)[0] !== SESSION_COOKIE);
+    if (pairs.length - others.length > 1) {
+      const headers = new Headers(c.req.raw.headers);
+      if (others.length) headers.set('cookie', others.join(';'));
+      else headers.delete('cookie');
+      c.req.raw = new Request(c.req.raw, { headers });
+    }
+  }
+  await next();
+};
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** `example.com` from `example.com:8787`, `[::1]` from `[::1]:8787`. */
+const hostName = (host: string) => (host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!).toLowerCase();
+
+/**
+ * While the dev outbox is on, only requests addressed to the public host or to loopback are
+ * answered: otherwise a site whose name was re-pointed at 127.0.0.1 (DNS rebinding) could read
+ * every mail in the outbox from a browser on this machine.
+ */
+export function hostGuard(publicUrl: string): MiddlewareHandler {
+  const allowed = new Set([...LOOPBACK_HOSTS, hostName(new URL(publicUrl).host)]);
+  return async (c, next) => {
+    const host = requestHeader(c, 'host') ?? new URL(c.req.url).host;
+    if (!allowed.has(hostName(host))) throw new AppError(403, 'host_not_allowed');
+    await next();
+  };
+}
+
 /** The app's validation hook: schema failures become 422 with a sentence per field. */
 export function validationHook(result: { success: boolean; error?: z.ZodError }, _c: Context): void {
   if (result.success || !result.error) return;
@@ -156,6 +201,9 @@ export const onError =
     if (error instanceof AccountError) error = accountErrorToHttp(error);
     if (error instanceof AppError) {
       return c.json(error.toBody(), error.status, error.headers);
+    }
+    if (error instanceof HashingBusyError) {
+      return c.json(new AppError(503, 'busy').toBody(), 503, { 'Retry-After': String(error.retryAfterS) });
     }
     // Hono and @hono/zod-openapi refuse some requests themselves, e.g. an unparsable body (400)
     // or an empty body under a non-JSON content type (415): same answer as our own checks.

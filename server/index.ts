@@ -7,6 +7,7 @@ export { createApp, type AppDeps, type AppType } from './app.js';
 export { requireApiKey, type ApiKeyVariables, type RequireApiKeyOptions } from './auth/require-api-key.js';
 export { createRateLimits, MemoryRateLimiter, type RateDecision, type RateLimiter, type RateLimits } from './auth/rate-limit.js';
 export { MailQueue } from './mail/queue.js';
+export { clientAddress, parseTrustProxy, rateLimitKeyForAddress, type TrustProxy } from './http/client-address.js';
 export { UsageRecorder } from './auth/usage-recorder.js';
 export { loadConfig, ConfigError, type AppConfig, type Organization, type ServerConfig } from './config.js';
 export { AppError, errorMessages, type ErrorCode, type ErrorBody } from './errors.js';

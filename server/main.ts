@@ -1,7 +1,10 @@
+// First: sets UV_THREADPOOL_SIZE before anything starts libuv's thread pool.
+import './threadpool.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { HASHING_CONCURRENCY, HASHING_QUEUE } from './auth/hashing-limits.js';
 import { UsageRecorder } from './auth/usage-recorder.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -33,7 +36,6 @@ function start(): void {
   const outbox = smtp ? undefined : new DevOutbox(systemClock.now);
   const mailer: Mailer = smtp ?? outbox!;
   const usage = new UsageRecorder(store, systemClock);
-  usage.start();
   const mailQueue = new MailQueue(store, mailer, systemClock, (message, error) => console.error(message, error ?? ''));
   mailQueue.start();
   // Reads already refuse expired rows; this only keeps abandoned ones from piling up. Secrets
@@ -64,7 +66,8 @@ function start(): void {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
     console.log(`Perso server on ${config.publicUrl} (listening on ${config.host}:${config.port})`);
     console.log(`  database: ${config.dbPath}`);
-    console.log(outbox ? `  mail: dev outbox at ${config.publicUrl}/dev/mailbox` : '  mail: SMTP');
+    console.log(smtp ? '  mail: SMTP' : config.devOutbox ? `  mail: dev outbox at ${config.publicUrl}/dev/mailbox` : '  mail: printed to the console only (set SMTP_URL)');
+    console.log(`  password hashing: ${HASHING_CONCURRENCY} at a time, ${HASHING_QUEUE} queued; thread pool ${process.env.UV_THREADPOOL_SIZE}`);
   });
 
   let stopping = false;

@@ -18,15 +18,16 @@ export interface KeyRowContext {
 
 /** One row of the keys table; the key's name is the row header. */
 export function renderKeyRow(key: ApiKey, context: KeyRowContext) {
+  const { t } = context;
   const expired = isExpired(key.expiresAt, context.now);
   const parts = ['row', context.secret ? 'row-new' : '', expired ? 'row-expired' : ''].filter(Boolean).join(' ');
   return html`<tr part=${parts} class=${context.secret ? 'new' : nothing} data-key-id=${key.id}>
-    <th scope="row" part="cell name-cell" class="name">${key.name}</th>
-    <td part="cell key-cell" class="key">${context.secret ? renderSecret(context.secret, context) : html`<code part="masked-key">${key.maskedKey}</code>`}</td>
-    <td part="cell expires-cell">${renderExpiry(key, expired, context)}</td>
-    <td part="cell last-used-cell">${renderLastUsed(key, context)}</td>
-    <td part="cell created-cell">${renderTime(key.createdAt, context.t.date(key.createdAt), context)}</td>
-    <td part="cell actions-cell" class="actions">
+    <th scope="row" part="cell name-cell" class="name" data-label=${t.term('keys.col.name')}>${key.name}</th>
+    <td part="cell key-cell" class="key" data-label=${t.term('keys.col.key')}>${context.secret ? renderSecret(context.secret, context) : html`<code part="masked-key">${key.maskedKey}</code>`}</td>
+    <td part="cell expires-cell" data-label=${t.term('keys.col.expiresAt')}>${renderExpiry(key, expired, context)}</td>
+    <td part="cell last-used-cell" data-label=${t.term('keys.col.lastUsedAt')}>${renderLastUsed(key, context)}</td>
+    <td part="cell created-cell" data-label=${t.term('keys.col.createdAt')}>${renderTime(key.createdAt, context.t.date(key.createdAt), context)}</td>
+    <td part="cell actions-cell" class="actions" data-label=${t.term('keys.col.actions')}>
       <button
         type="button"
         part="button delete-button"

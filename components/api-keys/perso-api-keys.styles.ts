@@ -359,4 +359,89 @@ export const styles = css`
     justify-content: flex-end;
     gap: 0.5rem;
   }
+
+  /*
+   * Narrow containers: each key becomes a block of label/value lines, so every column (the new
+   * key's full value included) stays readable without scrolling sideways. The labels come from
+   * data-label, in the element's language; the header row stays for screen readers.
+   */
+  @container (max-width: 40rem) {
+    table,
+    tbody,
+    tr,
+    tbody th,
+    tbody td {
+      display: block;
+    }
+    thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+    tbody tr {
+      padding: 0.75rem var(--_space);
+      border-block-end: 1px solid var(--_border);
+    }
+    tbody tr:last-child {
+      border-block-end: none;
+    }
+    tbody tr > [data-label] {
+      display: grid;
+      grid-template-columns: minmax(5.5rem, 30%) minmax(0, 1fr);
+      gap: 0.75rem;
+      align-items: center;
+      padding: 0.25rem 0;
+      border: none;
+      white-space: normal;
+      max-width: none;
+      min-width: 0;
+      text-align: start;
+      width: auto;
+    }
+    tbody tr > [data-label] > * {
+      grid-column: 2;
+      justify-self: start;
+      min-width: 0;
+      max-width: 100%;
+    }
+    td.key:has(.secret-box)::before {
+      grid-row: span 2;
+      align-self: start;
+    }
+    caption {
+      display: block;
+    }
+    .last-used {
+      flex-wrap: wrap;
+      gap: 0.25rem 0.625rem;
+    }
+    tbody tr > [data-label]::before {
+      content: attr(data-label);
+      color: var(--_muted);
+      font-size: 0.75rem;
+      font-weight: 600;
+    }
+    tr.new > th {
+      box-shadow: none;
+    }
+    tr.new {
+      box-shadow: inset 3px 0 0 var(--_primary);
+    }
+    .secret-box,
+    .secret-line {
+      min-width: 0;
+      flex-wrap: wrap;
+    }
+    .secret {
+      white-space: normal;
+      overflow-wrap: anywhere;
+    }
+    .table-container {
+      overflow-x: visible;
+      background: var(--_bg);
+    }
+  }
 `;

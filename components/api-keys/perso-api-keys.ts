@@ -59,6 +59,8 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  * @cssproperty --perso-color-primary - Primary button, sparkline.
  * @cssproperty --perso-color-on-primary - Text on the primary colour.
  * @cssproperty --perso-color-danger - Errors and delete.
+ * @cssproperty --perso-color-on-danger - Text on the danger colour (the dialog's Delete).
+ * @cssproperty --perso-color-warning - The "Copy this key now" warning.
  * @cssproperty --perso-color-success - "Copied".
  * @cssproperty --perso-color-focus - Focus ring.
  * @cssproperty --perso-radius - Corner radius.

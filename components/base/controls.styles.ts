@@ -47,7 +47,7 @@ export const controls = css`
   button.danger {
     background: var(--_danger);
     border-color: var(--_danger);
-    color: #fff;
+    color: var(--_on-danger);
   }
   button.link {
     background: none;

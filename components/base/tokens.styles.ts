@@ -13,6 +13,7 @@ const dark = css`
   --_primary: var(--perso-color-primary, #818cf8);
   --_on-primary: var(--perso-color-on-primary, #111827);
   --_danger: var(--perso-color-danger, #f87171);
+  --_on-danger: var(--perso-color-on-danger, #111827);
   --_success: var(--perso-color-success, #34d399);
   --_surface: var(--perso-color-surface, #1f2937);
   color-scheme: dark;
@@ -27,6 +28,7 @@ export const tokens = css`
     --_primary: var(--perso-color-primary, #4f46e5);
     --_on-primary: var(--perso-color-on-primary, #ffffff);
     --_danger: var(--perso-color-danger, #b91c1c);
+    --_on-danger: var(--perso-color-on-danger, #ffffff);
     --_success: var(--perso-color-success, #047857);
     --_surface: var(--perso-color-surface, #f9fafb);
     --_radius: var(--perso-radius, 0.5rem);
@@ -41,14 +43,39 @@ export const tokens = css`
     font-size: var(--perso-font-size, 1rem);
     line-height: 1.5;
     color-scheme: light;
+    /* Inherited text properties reset, so the host page's italics, spacing or alignment stay outside. */
+    font-style: normal;
+    font-weight: 400;
+    font-variant: normal;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-align: start;
+    text-indent: 0;
+    text-transform: none;
+    text-shadow: none;
+    white-space: normal;
+    overflow-wrap: normal;
   }
   :host([hidden]) {
     display: none;
   }
+  /* Not inherited from the host: a page's * { box-sizing: content-box } must not reach in. */
   *,
   *::before,
   *::after {
-    box-sizing: inherit;
+    box-sizing: border-box;
+  }
+  /* Windows high contrast and other forced palettes: keep every control's edge visible. */
+  @media (forced-colors: active) {
+    button,
+    input,
+    .alert,
+    .notice {
+      border: 1px solid ButtonText;
+    }
+    :focus-visible {
+      outline-color: Highlight;
+    }
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {

@@ -4,8 +4,6 @@ import type { AccountDeps } from './deps.js';
 import { AccountError } from './errors.js';
 import { assertOriginAllowed, findOrganization } from './organizations.js';
 
-/** Open attempts whose password is tried after the account's: the newest few, so the cost is bounded. */
-const ATTEMPTS_CHECKED = 3;
 
 export interface SignInInput {
   email: string;
@@ -16,7 +14,7 @@ export interface SignInInput {
 }
 
 /**
- * The verified account's right password always wins. Otherwise the password of an open
+ * The verified account's right password always wins. Otherwise the password of the newest open
  * sign-up attempt answers `email_not_verified` (with that attempt's id, to finish it by code)
  * whether or not the email also has an account, so the answer tells nothing the caller did not
  * choose. Failures are limited per address and per email, but a client that has not failed
@@ -43,11 +41,11 @@ export async function signIn(deps: AccountDeps, input: SignInInput): Promise<Use
     return user;
   }
 
-  for (const attempt of await store.openAttempts(input.email, clock.now(), ATTEMPTS_CHECKED)) {
-    if (attempt.passwordHash && (await verifyPassword(attempt.passwordHash, input.password))) {
-      throw new AccountError('email_not_verified', { attempt: attempt.id });
-    }
-  }
+  // Exactly one more hash whatever exists (the newest open attempt's, or the decoy), so the time
+  // tells nothing about pending sign-ups either.
+  const [attempt] = await store.openAttempts(input.email, clock.now(), 1);
+  const attemptMatches = await verifyPassword(attempt?.passwordHash ?? (await decoyPasswordHash), input.password);
+  if (attempt?.passwordHash && attemptMatches) throw new AccountError('email_not_verified', { attempt: attempt.id });
 
   await Promise.all([
     limits.signInFailuresPerAddress.hit(input.address),
@@ -66,6 +64,7 @@ async function refuseIfThrottled(deps: AccountDeps, email: string, client: strin
     limits.signInFailuresPerEmail.check(email),
     limits.signInFailedBefore.check(client),
   ]);
-  const refusal = [perAddress, perClient].find((d) => !d.allowed) ?? (!perEmail.allowed && !failedBefore.allowed ? perEmail : undefined);
+  const global = await limits.signInGlobal.hit('all');
+  const refusal = [perAddress, perClient, global].find((d) => !d.allowed) ?? (!perEmail.allowed && !failedBefore.allowed ? perEmail : undefined);
   if (refusal) throw new AccountError('rate_limited', { retryAfterS: refusal.retryAfterS });
 }

@@ -40,8 +40,9 @@ export async function startSignUp(deps: AccountDeps, input: SignUpInput): Promis
   assertOriginAllowed(organization, input.origin);
   if (!organization.methods.password) throw new AccountError('method_disabled');
   if (input.redirect && !allowedRedirect(organization, input.redirect)) throw new AccountError('origin_not_allowed');
-  const limit = await deps.limits.signUpPerAddress.hit(input.address);
-  if (!limit.allowed) throw new AccountError('rate_limited', { retryAfterS: limit.retryAfterS });
+  for (const limit of [await deps.limits.signUpPerAddress.hit(input.address), await deps.limits.signUpGlobal.hit('all')]) {
+    if (!limit.allowed) throw new AccountError('rate_limited', { retryAfterS: limit.retryAfterS });
+  }
 
   const passwordHash = await hashPassword(input.password);
   return openAttempt(deps, organization.id, { passwordHash }, input);

@@ -19,11 +19,5 @@ export function requestHeader(c: Context, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The caller's address for rate limits: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */
-export function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = requestHeader(c, 'x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return incoming(c)?.socket?.remoteAddress ?? 'unknown';
-}
+/** The TCP peer's address as Node reports it, when served by @hono/node-server. */
+export const socketAddress = (c: Context): string | undefined => incoming(c)?.socket?.remoteAddress;

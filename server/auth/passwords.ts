@@ -1,18 +1,63 @@
 import { hash, verify } from '@node-rs/argon2';
+import { HASHING_CONCURRENCY, HASHING_QUEUE } from './hashing-limits.js';
 
 // argon2id (the library's default algorithm) at OWASP's baseline: 19 MiB, 2 passes. Both calls
 // run on libuv's thread pool, off the event loop.
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const hashPassword = (password: string): Promise<string> => hash(password, options);
-
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
+/** The hashing queue is full: the caller should answer 503 `busy` with `Retry-After`. */
+export class HashingBusyError extends Error {
+  constructor(readonly retryAfterS: number) {
+    super('Too many password hashes are waiting');
+    this.name = 'HashingBusyError';
   }
 }
+
+/**
+ * At most `concurrency` hashes at once and `maxQueued` waiting; beyond that, refuse at once
+ * rather than let waits grow without bound. Per process, like the CPU it protects.
+ */
+class HashingBudget {
+  #running = 0;
+  #waiting: (() => void)[] = [];
+  /** Recent time per hash, for an honest Retry-After. */
+  #averageMs = 20;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly maxQueued: number,
+  ) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running < this.concurrency) this.#running += 1;
+    else if (this.#waiting.length < this.maxQueued) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else throw new HashingBusyError(this.#retryAfterS());
+    const started = performance.now();
+    try {
+      return await task();
+    } finally {
+      this.#averageMs = 0.8 * this.#averageMs + 0.2 * (performance.now() - started);
+      // The slot passes straight to the next waiter, so `#running` only drops when none waits.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running -= 1;
+    }
+  }
+
+  /** Seconds until the queue has drained at the recent pace. */
+  #retryAfterS(): number {
+    return Math.max(1, Math.ceil(((this.#waiting.length + this.#running) * this.#averageMs) / this.concurrency / 1000));
+  }
+}
+
+const budget = new HashingBudget(HASHING_CONCURRENCY, HASHING_QUEUE);
+
+/** Hashes through the budget; throws `HashingBusyError` when its queue is full. */
+export const hashPassword = (password: string): Promise<string> => budget.run(() => hash(password, options));
+
+/** Compares through the budget; false for a wrong password or an unreadable hash, `HashingBusyError` when full. */
+export const verifyPassword = (passwordHash: string, password: string): Promise<boolean> =>
+  budget.run(() => verify(passwordHash, password).catch(() => false));
 
 /**
  * Hash compared against when the email is unknown, so that answer costs the same time as a

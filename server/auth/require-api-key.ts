@@ -1,10 +1,11 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
+import { checkApiKey, type KeyRefusal } from '../api-keys/check.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { AppError, rateLimited } from '../errors.js';
+import { errorMessages } from '../errors.js';
+import { clientRateLimitKey, type TrustProxy } from '../http/client-address.js';
 import type { ApiKeyOwner, Store } from '../store/types.js';
-import { API_KEY_PATTERN, hashApiKeySecret } from './api-key-secret.js';
-import { clientAddress, requestHeader } from './node-request.js';
+import { requestHeader } from './node-request.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { UsageRecorder } from './usage-recorder.js';
 
@@ -12,16 +13,16 @@ export interface RequireApiKeyOptions {
   store: Store;
   /** Batches `lastUsedAt` writes; without one, uses are not recorded. */
   usage?: UsageRecorder;
-  /** Counts failed attempts per client address; once full, the address gets 429 before any lookup. */
+  /** Counts failed attempts per client address; once over, that address's failures get 429. Valid keys always pass. */
   limiter?: RateLimiter;
   clock?: Clock;
-  trustProxy?: boolean;
+  /** Which proxies name the client in X-Forwarded-For; by default none (the socket's address). */
+  trustProxy?: TrustProxy;
 }
 
 export type ApiKeyVariables = { apiKey: ApiKeyOwner };
 
 const BEARER = /^Bearer\s+(\S+)$/i;
-const bearerChallenge = { 'WWW-Authenticate': 'Bearer realm="perso"' };
 
 /**
  * The presented key: `Authorization: Bearer pak-…` or `X-API-Key: pak-…`. Another
@@ -33,45 +34,35 @@ function presentedKey(authorization: string | undefined, apiKeyHeader: string | 
   return apiKeyHeader?.trim();
 }
 
+// Built once: a refusal costs no serialisation and no Error (whose stack trace alone cost more
+// than the rest of a refusal). The bytes are the contract's error shape, as `c.json` would send.
+const body = (code: KeyRefusal) => JSON.stringify({ error: { code, message: errorMessages[code] } });
+const REFUSAL_BODIES: Record<KeyRefusal, string> = {
+  invalid_api_key: body('invalid_api_key'),
+  api_key_expired: body('api_key_expired'),
+  rate_limited: body('rate_limited'),
+};
+const UNAUTHORIZED_HEADERS = { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer realm="perso"' };
+
 /**
  * Hono middleware that admits requests carrying a valid, unexpired API key and puts its owner in
- * `c.get('apiKey')`. A malformed key is refused before the database; a valid one costs one
- * indexed lookup and no write (uses are batched by the `UsageRecorder`).
+ * `c.get('apiKey')`. The rule lives in `checkApiKey`; this only reads headers and answers.
  *
  * Refusals are answered here, in the contract's error shape, rather than thrown: integrators
- * mount this on their own Hono app, whose error handler would turn our `AppError` into a 500.
+ * mount this on their own Hono app, whose error handler would turn our errors into a 500.
  */
 export function requireApiKey(options: RequireApiKeyOptions): MiddlewareHandler<{ Variables: ApiKeyVariables }> {
-  const { store, usage, limiter, clock = systemClock, trustProxy = false } = options;
-
-  /** The key's owner, or an `AppError` (401, or 429 once the address has failed too often). */
-  async function authenticate(c: Context): Promise<ApiKeyOwner> {
-    const address = limiter ? clientAddress(c, trustProxy) : '';
-    const throttled = limiter && (await limiter.check(address));
-    if (throttled && !throttled.allowed) throw rateLimited(throttled.retryAfterS);
-    const fail = (code: 'invalid_api_key' | 'api_key_expired') => {
-      void limiter?.hit(address);
-      return new AppError(401, code, undefined, undefined, bearerChallenge);
-    };
-
-    const secret = presentedKey(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key'));
-    if (!secret || !API_KEY_PATTERN.test(secret)) throw fail('invalid_api_key');
-    const owner = await store.findApiKeyByHash(hashApiKeySecret(secret));
-    if (!owner) throw fail('invalid_api_key');
-    if (owner.expiresAt !== null && owner.expiresAt <= clock.now()) throw fail('api_key_expired');
-    return owner;
-  }
+  const { trustProxy = { hops: 0 } } = options;
+  const deps = { store: options.store, clock: options.clock ?? systemClock, usage: options.usage, failures: options.limiter };
 
   return async (c, next) => {
-    let owner: ApiKeyOwner;
-    try {
-      owner = await authenticate(c);
-    } catch (error) {
-      if (error instanceof AppError) return c.json(error.toBody(), error.status, error.headers);
-      throw error;
+    const secret = presentedKey(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key'));
+    const result = await checkApiKey(deps, secret, () => clientRateLimitKey(c, trustProxy));
+    if (!result.ok) {
+      if (result.refusal !== 'rate_limited') return c.body(REFUSAL_BODIES[result.refusal], 401, UNAUTHORIZED_HEADERS);
+      return c.body(REFUSAL_BODIES.rate_limited, 429, { 'Content-Type': 'application/json', 'Retry-After': String(result.retryAfterS) });
     }
-    usage?.record(owner.keyId);
-    c.set('apiKey', owner);
+    c.set('apiKey', result.owner);
     await next();
   };
 }

@@ -12,11 +12,13 @@ const DAY_MS = 86_400_000;
 /**
  * Counts key uses in memory and writes them in batches, so the request path never writes:
  * one flush writes each used key once (plus one row per day it was used), every 3 s and at
- * shutdown.
+ * shutdown. The first use starts the timer, so a recorder nobody started still records;
+ * after `stop()` nothing restarts it.
  */
 export class UsageRecorder {
   #pending = new Map<string, { lastUsedAt: number; days: Map<string, number> }>();
   #timer?: NodeJS.Timeout;
+  #stopped = false;
   #flushing: Promise<void> = Promise.resolve();
   /** The UTC day last computed and its bounds: `record()` runs on every `/v1` request, and a Date + ISO string each time cost ~3 µs of it under load. */
   #day = { start: 0, end: 0, day: '' };
@@ -28,6 +30,7 @@ export class UsageRecorder {
   ) {}
 
   record(keyId: string): void {
+    if (this.#timer === undefined && !this.#stopped) this.start();
     const now = this.clock.now();
     this.#add(keyId, now, this.#utcDay(now), 1);
   }
@@ -68,11 +71,13 @@ export class UsageRecorder {
   }
 
   start(intervalMs = USAGE_FLUSH_MS): void {
+    this.#stopped = false;
     this.#timer ??= setInterval(() => void this.flush(), intervalMs);
     this.#timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.flush();

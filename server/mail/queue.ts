@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
 import type { Mailer, MailMessage } from './mailer.js';
@@ -29,7 +29,9 @@ export class MailQueue {
 
   /** Stores the mail and wakes the worker. */
   async enqueue(message: MailMessage): Promise<void> {
-    await this.store.enqueueMail({ id: randomUUID(), ...message, createdAt: this.clock.now() });
+    const now = this.clock.now();
+    // Time-ordered ids: mail goes out in the order it was queued, on any backend.
+    await this.store.enqueueMail({ id: `${now.toString(16).padStart(12, '0')}-${randomBytes(8).toString('hex')}`, ...message, createdAt: now });
     if (this.#timer) this.#wake();
   }
 
@@ -58,7 +60,7 @@ export class MailQueue {
     await Promise.all(
       due.map(async (mail) => {
         try {
-          await this.mailer.send(mail);
+          await this.mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, links: mail.links });
           await this.store.markMailSent(mail.id);
         } catch (error) {
           const delay = RETRY_DELAYS_MS[mail.tries - 1];

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AccountError, confirmPasswordReset, inspectLink, inspectResetToken, requestPasswordReset, resend, verifyByLink } from '../accounts/index.js';
-import { clientAddress, requestHeader } from '../auth/node-request.js';
+import { requestHeader } from '../auth/node-request.js';
+import { clientRateLimitKey } from '../http/client-address.js';
 import { readSignupBinding } from '../auth/signup-cookie.js';
 import { pickLocale, strings } from '../i18n/index.js';
 import {
@@ -38,7 +39,7 @@ const field = (form: Record<string, unknown>, name: string) => (typeof form[name
 export function accountPages(s: Services) {
   const { config, accounts } = s;
   const ownOrigin = new URL(config.publicUrl).origin;
-  const address = (c: Context) => clientAddress(c, config.trustProxy);
+  const address = (c: Context) => clientRateLimitKey(c, config.trustProxy);
   const pageLocale = (c: Context, known?: Locale) => known ?? pickLocale(undefined, requestHeader(c, 'accept-language'));
   const formLimit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Payload too large', 413) });
   /** Forms are only sent from these pages: a post from anywhere else could sign a victim's browser in. */

@@ -1,7 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { confirmPasswordReset, findOrganization, requestPasswordReset, resend, signIn, startSignUp, verifyByCode, verifyByLink } from '../accounts/index.js';
-import { clientAddress, requestHeader } from '../auth/node-request.js';
+import { requestHeader } from '../auth/node-request.js';
+import { clientRateLimitKey } from '../http/client-address.js';
 import { readSignupBinding, setSignupBinding } from '../auth/signup-cookie.js';
 import { AppError } from '../errors.js';
 import { validationHook } from '../http.js';
@@ -29,7 +30,7 @@ const ok = <T extends z.ZodType>(description: string, schema: T) => ({ descripti
 /** The account routes of API.md §2: parse, call the account rules, answer. */
 export function accountRoutes(s: Services) {
   const { config, accounts } = s;
-  const address = (c: Context) => clientAddress(c, config.trustProxy);
+  const address = (c: Context) => clientRateLimitKey(c, config.trustProxy);
   const origin = (c: Context) => requestHeader(c, 'origin');
   const locale = (c: Context, requested?: string) => pickLocale(requested, requestHeader(c, 'accept-language'));
 

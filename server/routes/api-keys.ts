@@ -1,48 +1,29 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { randomUUID } from 'node:crypto';
-import { displayParts, generateApiKeySecret, hashApiKeySecret, maskApiKey } from '../auth/api-key-secret.js';
+import { type ApiKeyDeps, type ApiKeyView, createApiKey, deleteApiKey, listApiKeys } from '../api-keys/keys.js';
+import { maskApiKey } from '../auth/api-key-secret.js';
 import { requireSession, type SessionVariables } from '../auth/require-session.js';
-import { utcDay } from '../auth/usage-recorder.js';
 import { toIso } from '../clock.js';
-import { AppError, validationFailed } from '../errors.js';
+import { AppError, rateLimited, validationFailed } from '../errors.js';
 import { validationHook } from '../http.js';
 import { ApiKey, CreatedKey, CreateKeyBody, errorResponses } from '../schemas.js';
 import type { Services } from '../services.js';
-import type { ApiKeyRecord } from '../store/types.js';
 
-const DAY = 86_400_000;
-const USAGE_DAYS = 30;
-
-const keyJson = (k: ApiKeyRecord, usage: number[]): z.infer<typeof ApiKey> => ({
+const keyJson = (k: ApiKeyView): z.infer<typeof ApiKey> => ({
   id: k.id,
   name: k.name,
   maskedKey: maskApiKey(k.start, k.end),
   expiresAt: k.expiresAt === null ? null : toIso(k.expiresAt),
   lastUsedAt: k.lastUsedAt === null ? null : toIso(k.lastUsedAt),
   createdAt: toIso(k.createdAt),
-  usage,
+  usage: k.usage,
 });
 
+/** Thin routes over `server/api-keys/`: parse, call the domain, answer. */
 export function apiKeyRoutes(s: Services) {
-  const { store, clock } = s;
+  const deps: ApiKeyDeps = { store: s.store, clock: s.clock, maxKeysPerUser: s.config.maxKeysPerUser, creations: s.limits.keyCreationPerUser };
   const app = new OpenAPIHono<{ Variables: SessionVariables }>({ defaultHook: validationHook });
   app.use('/api/keys', requireSession(s.sessions, s.config));
   app.use('/api/keys/*', requireSession(s.sessions, s.config));
-
-  /** Uses per UTC day for each of the user's keys, the last 30 days oldest first. */
-  async function usageByKey(userId: string): Promise<Map<string, number[]>> {
-    const now = clock.now();
-    const days = Array.from({ length: USAGE_DAYS }, (_, i) => utcDay(now - (USAGE_DAYS - 1 - i) * DAY));
-    const index = new Map(days.map((d, i) => [d, i]));
-    const result = new Map<string, number[]>();
-    for (const row of await store.apiKeyUsage(userId, days[0]!)) {
-      const series = result.get(row.keyId) ?? new Array<number>(USAGE_DAYS).fill(0);
-      const i = index.get(row.day);
-      if (i !== undefined) series[i] = row.count;
-      result.set(row.keyId, series);
-    }
-    return result;
-  }
 
   return app
     .openapi(
@@ -53,11 +34,7 @@ export function apiKeyRoutes(s: Services) {
         summary: "The signed-in user's API keys, newest first",
         responses: { 200: { description: 'Keys', content: { 'application/json': { schema: z.object({ keys: z.array(ApiKey) }) } } }, ...errorResponses(401) },
       }),
-      async (c) => {
-        const { user } = c.get('session');
-        const [keys, usage] = await Promise.all([store.listApiKeys(user.id), usageByKey(user.id)]);
-        return c.json({ keys: keys.map((k) => keyJson(k, usage.get(k.id) ?? new Array<number>(USAGE_DAYS).fill(0))) }, 200);
-      },
+      async (c) => c.json({ keys: (await listApiKeys(deps, c.get('session').user.id)).map(keyJson) }, 200),
     )
     .openapi(
       createRoute({
@@ -65,19 +42,16 @@ export function apiKeyRoutes(s: Services) {
         path: '/api/keys',
         tags: ['API keys'],
         summary: 'Create a key; the secret is in this answer only',
+        description: 'At most PERSO_MAX_KEYS_PER_USER keys per user (default 100), then 409 too_many_keys.',
         request: { body: { content: { 'application/json': { schema: CreateKeyBody } }, required: true } },
-        responses: { 201: { description: 'Created', content: { 'application/json': { schema: CreatedKey } } }, ...errorResponses(401, 403, 422) },
+        responses: { 201: { description: 'Created', content: { 'application/json': { schema: CreatedKey } } }, ...errorResponses(401, 403, 409, 422, 429) },
       }),
       async (c) => {
-        const { user } = c.get('session');
-        const body = c.req.valid('json');
-        const now = clock.now();
-        const expiresAt = body.expiresAt ? Date.parse(body.expiresAt) : null;
-        if (expiresAt !== null && expiresAt <= now) throw validationFailed({ expiresAt: 'Choose a date in the future.' });
-        const secret = generateApiKeySecret();
-        const record: ApiKeyRecord = { id: randomUUID(), userId: user.id, name: body.name, ...displayParts(secret), expiresAt, lastUsedAt: null, createdAt: now };
-        await store.createApiKey({ ...record, keyHash: hashApiKeySecret(secret) });
-        return c.json({ key: keyJson(record, new Array<number>(USAGE_DAYS).fill(0)), secret }, 201);
+        const result = await createApiKey(deps, c.get('session').user.id, c.req.valid('json'));
+        if (result.ok) return c.json({ key: keyJson(result.key), secret: result.secret }, 201);
+        if (result.reason === 'invalid') throw validationFailed(result.fields);
+        if (result.reason === 'rate_limited') throw rateLimited(result.retryAfterS);
+        throw new AppError(409, 'too_many_keys');
       },
     )
     .openapi(
@@ -91,8 +65,9 @@ export function apiKeyRoutes(s: Services) {
         responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
       }),
       async (c) => {
-        const deleted = await store.deleteApiKey(c.get('session').user.id, c.req.valid('param').id);
-        if (!deleted) throw new AppError(404, 'not_found', 'There is no API key with this id.');
+        if (!(await deleteApiKey(deps, c.get('session').user.id, c.req.valid('param').id))) {
+          throw new AppError(404, 'not_found', 'There is no API key with this id.');
+        }
         return c.body(null, 204);
       },
     );

@@ -10,7 +10,8 @@ import {
   passkeySignUpVerify,
   removePasskey,
 } from '../accounts/index.js';
-import { clientAddress, requestHeader } from '../auth/node-request.js';
+import { requestHeader } from '../auth/node-request.js';
+import { clientRateLimitKey } from '../http/client-address.js';
 import { requireSession, type SessionVariables } from '../auth/require-session.js';
 import { readSignupBinding, setSignupBinding } from '../auth/signup-cookie.js';
 import { readWebauthnBinding, setWebauthnBinding } from '../auth/webauthn-cookie.js';
@@ -53,7 +54,7 @@ const assertion = (response: z.infer<typeof PasskeySignInBody>['response']) => r
 /** The passkey routes of API.md §3 and the signed-in user's passkey management. */
 export function passkeyRoutes(s: Services) {
   const { config, accounts } = s;
-  const address = (c: Context) => clientAddress(c, config.trustProxy);
+  const address = (c: Context) => clientRateLimitKey(c, config.trustProxy);
   const origin = (c: Context) => requestHeader(c, 'origin');
   const app = new OpenAPIHono<{ Variables: SessionVariables }>({ defaultHook: validationHook });
   // Exact paths: `/api/passkeys/signup/*` and `/signin/*` are for people who are not signed in.

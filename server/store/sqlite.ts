@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations/index.js';
-import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, PasskeyRecord, PendingPasskey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from './types.js';
+import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, PasskeyRecord, PendingPasskey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from './types.js';
 
 interface UserRow {
   id: string;
@@ -138,14 +138,31 @@ function migrate(db: Database.Database): void {
   }
 }
 
+/**
+ * Creates the file and any missing folder readable by this user only (0600 / 0700): the
+ * database holds password hashes and every account's email. SQLite gives its -wal and -shm
+ * files the database file's permissions. Existing files and folders keep theirs.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /** Opens (creating if needed) an SQLite database file; `:memory:` works for throwaway stores. */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createPrivately(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // A queued mail carries its link and code in clear until sent: freed bytes are zeroed so the
+  // sent mail's secret does not linger in the file.
+  db.pragma('secure_delete = ON');
   // The key table can hold millions of rows: map the file so hot index pages cost no read() call.
   db.pragma('mmap_size = 268435456');
   migrate(db);
@@ -221,6 +238,7 @@ export function openSqliteStore(path: string): Store {
     keysByUser: db.prepare<[string], { id: string; user_id: string; name: string; key_start: string; key_end: string; expires_at: number | null; last_used_at: number | null; created_at: number }>(
       'SELECT id, user_id, name, key_start, key_end, expires_at, last_used_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC',
     ),
+    countKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM api_keys WHERE user_id = ?'),
     deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ? AND user_id = ?'),
     keyOwner: db.prepare<[Buffer], ApiKeyOwner>(API_KEY_OWNER_SQL),
     keyLastUsed: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
@@ -235,6 +253,12 @@ export function openSqliteStore(path: string): Store {
         WHERE k.user_id = ? AND u.day >= ? ORDER BY u.day`,
     ),
   };
+
+  const insertKeyUnderCap = db.transaction((key: NewApiKey, maxPerUser: number) => {
+    if (q.countKeys.get(key.userId)!.n >= maxPerUser) return false;
+    q.insertKey.run(key);
+    return true;
+  });
 
   const recordUsage = db.transaction((usage: readonly KeyUsage[]) => {
     for (const u of usage) {
@@ -333,6 +357,8 @@ export function openSqliteStore(path: string): Store {
     },
     async markMailSent(id) {
       q.mailSent.run(id);
+      // …nor in the write-ahead log, which keeps old page images until it is reset.
+      db.pragma('wal_checkpoint(TRUNCATE)');
     },
     async markMailFailed(id, error, nextTryAt) {
       if (nextTryAt === null) q.mailGiveUp.run(error, id);
@@ -384,8 +410,9 @@ export function openSqliteStore(path: string): Store {
     async deleteExpiredSessions(now, idleMs) {
       return q.deleteExpiredSessions.run(now, now - idleMs).changes;
     },
-    async createApiKey(key) {
-      q.insertKey.run(key);
+    async createApiKey(key, options = {}) {
+      // IMMEDIATE: the write lock before the count, so another process cannot insert in between.
+      return insertKeyUnderCap.immediate(key, options.maxPerUser ?? Number.POSITIVE_INFINITY);
     },
     async listApiKeys(userId) {
       return q.keysByUser.all(userId).map(

@@ -198,7 +198,11 @@ export interface Store {
   /** Removes sessions past their absolute lifetime or idle for `idleMs`; returns how many. */
   deleteExpiredSessions(now: number, idleMs: number): Promise<number>;
 
-  createApiKey(key: NewApiKey): Promise<void>;
+  /**
+   * Adds the key; with `maxPerUser`, only while the user holds fewer keys than that, checked and
+   * inserted atomically so concurrent creations cannot pass the cap. False when refused.
+   */
+  createApiKey(key: NewApiKey, options?: { maxPerUser?: number }): Promise<boolean>;
   /** The user's keys, newest first. */
   listApiKeys(userId: string): Promise<ApiKeyRecord[]>;
   /** Deletes the key only if `userId` owns it; false when there was nothing to delete. */

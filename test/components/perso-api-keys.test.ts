@@ -2,7 +2,7 @@ import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { PersoApiKeys } from '../../components/api-keys/perso-api-keys.js';
 import { emulateMedia } from '@web/test-runner-commands';
 import { FakeApi, json, testUser } from './helpers/fake-api.js';
-import { button, input, mount, text } from './helpers/mount.js';
+import { button, input, mount, text, type } from './helpers/mount.js';
 import { apiKey, cell, mountKeys, mountLoaded, row, rows, sampleKeys, shadow, signedInApi, waitForText } from './api-keys-fixtures.js';
 
 describe('<perso-api-keys> states', () => {
@@ -146,17 +146,32 @@ describe('<perso-api-keys> table', () => {
     expect(cell(el, row(el, 'Old CI'), 'Last Used At').querySelector('svg')).to.equal(null);
   });
 
-  it('scrolls the table sideways inside a narrow host, reachable by keyboard', async () => {
-    const el = await mountLoaded();
-    el.style.width = '320px';
-    await el.updateComplete;
-    const container = shadow(el).querySelector<HTMLElement>('[part~="table-container"]')!;
-    expect(container.scrollWidth).to.be.greaterThan(container.clientWidth);
-    expect(getComputedStyle(container).overflowX).to.equal('auto');
-    expect(container.tabIndex).to.equal(0);
-    expect(container.getAttribute('role')).to.equal('region');
-    await expect(el).to.be.accessible();
-  });
+  for (const width of [320, 375]) {
+    it(`stacks each key into labelled lines in a ${width} px host, the new key's full value inside it`, async () => {
+      const api = signedInApi();
+      const created = apiKey({ id: 'key_new', name: 'Mobile app', maskedKey: 'pak-9c4e…3a21' });
+      const secret = 'pak-9c4e1f0a7b3d52e8a6c1f4b09d7e3a21';
+      api.reply('POST', '/api/keys', 201, { key: created, secret });
+      const el = await mountLoaded(api);
+      el.style.width = `${width}px`;
+      type(input(el, 'API Key Name'), 'Mobile app');
+      button(el, 'Create').click();
+      await waitForText(el, secret);
+      const host = el.getBoundingClientRect();
+      const inside = (node: Element) => {
+        const box = node.getBoundingClientRect();
+        return box.left >= host.left - 0.5 && box.right <= host.right + 0.5;
+      };
+      const container = shadow(el).querySelector<HTMLElement>('[part~="table-container"]')!;
+      expect(container.scrollWidth).to.be.at.most(container.clientWidth);
+      for (const td of shadow(el).querySelectorAll('tbody th, tbody td')) expect(inside(td), td.textContent!).to.equal(true);
+      expect(inside(shadow(el).querySelector('[part~="secret"]')!)).to.equal(true);
+      expect(inside(shadow(el).querySelector('[part~="warning"]')!)).to.equal(true);
+      const expires = cell(el, row(el, 'Mobile app'), 'Expires At');
+      expect(getComputedStyle(expires, '::before').content).to.equal('"Expires At"');
+      await expect(el).to.be.accessible();
+    });
+  }
 
   it('refreshes the list when someone signs in elsewhere on the page (shared client)', async () => {
     const api = new FakeApi().reply('GET', '/api/keys', 200, { keys: sampleKeys() });

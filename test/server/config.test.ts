@@ -27,6 +27,7 @@ describe('loadConfig defaults', () => {
       port: 8787,
       host: '127.0.0.1',
       publicUrl: 'http://localhost:8787',
+      appUrl: 'http://localhost:8787',
       dbPath: './data/perso.db',
       databaseUrl: undefined,
       smtpUrl: undefined,
@@ -45,7 +46,9 @@ describe('loadConfig defaults', () => {
       ]),
       cookie: { secure: false, sameSite: 'Lax' },
       sessions: { absoluteMs: 30 * DAY, idleMs: 7 * DAY },
-      trustProxy: false,
+      trustProxy: { hops: 0 },
+      maxKeysPerUser: 100,
+      devOutbox: true,
       demo: true,
       webauthn: { rpId: 'localhost', rpName: undefined },
     });
@@ -88,7 +91,7 @@ describe('loadConfig from the environment', () => {
       production: true,
       cookie: { secure: true, sameSite: 'None' },
       sessions: { absoluteMs: 2 * DAY, idleMs: 3 * 3_600_000 },
-      trustProxy: true,
+      trustProxy: { hops: 1 },
       demo: false,
     });
     expect(config.organizations.get('default')).toMatchObject({
@@ -186,5 +189,29 @@ describe('loadConfig organizations from perso.config.json', () => {
 
   it('refuses a file that is not JSON', () => {
     expect(problems({ PERSO_CONFIG: 'orgs.json' }, { 'orgs.json': '{ organizations: [' })).toEqual(['PERSO_CONFIG: orgs.json is not valid JSON']);
+  });
+});
+
+describe('loadConfig for hostile load (PERSO_TRUST_PROXY, PERSO_MAX_KEYS_PER_USER, PERSO_DEV_OUTBOX)', () => {
+  it('reads each form of PERSO_TRUST_PROXY and stops on a bad one, naming the variable', () => {
+    expect(load({ PERSO_TRUST_PROXY: 'true' }).trustProxy).toEqual({ hops: 1 });
+    expect(load({ PERSO_TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    expect(load({ PERSO_TRUST_PROXY: '10.0.0.0/8, ::1' }).trustProxy).toMatchObject({ ranges: [{ prefix: 8 }, { prefix: 128 }] });
+    for (const bad of ['yes', '10.0.0.0/8, nope', '99']) {
+      expect(problems({ PERSO_TRUST_PROXY: bad })).toEqual([expect.stringMatching(/^PERSO_TRUST_PROXY: ".*" is not true, false, a hop count/)]);
+    }
+  });
+
+  it('caps keys per user at PERSO_MAX_KEYS_PER_USER, a positive whole number', () => {
+    expect(load({ PERSO_MAX_KEYS_PER_USER: '5' }).maxKeysPerUser).toBe(5);
+    for (const bad of ['0', '2.5', 'many']) expect(problems({ PERSO_MAX_KEYS_PER_USER: bad })[0]).toMatch(/^PERSO_MAX_KEYS_PER_USER: /);
+  });
+
+  it('turns the dev outbox on for a loopback public URL or PERSO_DEV_OUTBOX, never in production', () => {
+    expect(load({}).devOutbox).toBe(true);
+    expect(load({ PERSO_PUBLIC_URL: 'https://perso.example.com' }).devOutbox).toBe(false);
+    expect(load({ PERSO_PUBLIC_URL: 'https://perso.example.com', PERSO_DEV_OUTBOX: 'true' }).devOutbox).toBe(true);
+    expect(load({ PERSO_DEV_OUTBOX: 'false' }).devOutbox).toBe(false);
+    expect(load({ PERSO_DEV_OUTBOX: 'true', NODE_ENV: 'production' }).devOutbox).toBe(false);
   });
 });

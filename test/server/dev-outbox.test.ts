@@ -33,9 +33,10 @@ describe('GET /api/dev/outbox', () => {
     expect(ada!.text).toContain(ada!.links[0]);
     expect(ada!.html).toMatch(/^<!doctype html>/);
 
-    // The listed link is the real one.
-    const verified = await h.app.request(new URL(ada!.links[0]!).pathname + new URL(ada!.links[0]!).search);
-    expect(verified.status).toBe(200);
+    // The listed link is the real one: in the sign-up's browser it opens the confirm page.
+    const page = await h.call('GET', new URL(ada!.links[0]!).pathname + new URL(ada!.links[0]!).search);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('data-autosubmit');
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../server/app.js';
-import { createRateLimits } from '../../server/auth/rate-limit.js';
+import { createRateLimits, type RateLimits } from '../../server/auth/rate-limit.js';
 import { UsageRecorder } from '../../server/auth/usage-recorder.js';
 import type { Clock } from '../../server/clock.js';
 import { type AppConfig, loadConfig } from '../../server/config.js';
@@ -13,6 +13,9 @@ import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { Store } from '../../server/store/types.js';
 
 export const ORIGIN = 'http://localhost:8787';
+
+/** What @hono/node-server would pass: the socket's peer, here a proxy on loopback (X-Forwarded-For counts only behind a trusted one). */
+export const LOOPBACK_PEER = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
@@ -27,7 +30,16 @@ export function testConfig(env: Record<string, string> = {}, file?: unknown): Ap
   return loadConfig({ PERSO_PUBLIC_URL: ORIGIN, ...env }, () => (file === undefined ? undefined : JSON.stringify(file)));
 }
 
-export interface Harness {
+/** One browser's cookie jar against the harness's app: sign-up binding and session. */
+export interface Browser {
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** A form POST as the server's own pages send it. */
+  submitForm(path: string, fields: Record<string, string>): Promise<Response>;
+  cookie?: string;
+  signupCookie?: string;
+}
+
+export interface Harness extends Browser {
   app: ReturnType<typeof createApp>;
   store: Store;
   clock: TestClock;
@@ -38,12 +50,8 @@ export interface Harness {
   config: AppConfig;
   dir: string;
   dbPath: string;
-  /** `app.request` with JSON body, Origin and the harness's cookie jar (session and sign-up cookies). */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
-  /** `perso_session=…` for the next calls, or none. */
-  cookie?: string;
-  /** `perso_signup=…`: this harness's browser binding for sign-up links. */
-  signupCookie?: string;
+  /** Another browser on the same server, with an empty cookie jar. */
+  newBrowser(): Browser;
   /** Sign up, follow the mailed link in this browser and keep the session cookie. */
   signUpVerified(email?: string, password?: string): Promise<{ id: string; email: string }>;
   /** The link token in the newest mail to `email`. */
@@ -56,7 +64,7 @@ export interface Harness {
 }
 
 /** A real app on a real SQLite file in a temp folder, with the dev outbox and a test clock. */
-export function createHarness(options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock } = {}): Harness {
+export function createHarness(options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock; limits?: (clock: TestClock) => RateLimits } = {}): Harness {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'perso-test-'));
   const dbPath = join(dir, 'perso.db');
   const clock = options.clock ?? new TestClock();
@@ -65,12 +73,37 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
   const mail = new MailQueue(store, options.mailer ?? outbox, clock, () => {});
-  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: createRateLimits(clock), log: () => {} });
+  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? createRateLimits(clock), log: () => {} });
   const lastMail = (email: string) => {
     const message = outbox.messages.find((m) => m.to === email);
     if (!message) throw new Error(`no mail to ${email}`);
     return message;
   };
+
+  function newBrowser(): Browser {
+    const b: Browser = {
+      async call(method, path, body, headers = {}) {
+        const jar = [b.cookie, b.signupCookie].filter(Boolean).join('; ');
+        const init: RequestInit = { method, headers: { origin: ORIGIN, ...(jar ? { cookie: jar } : {}), ...headers } };
+        if (body !== undefined) {
+          init.body = typeof body === 'string' ? body : JSON.stringify(body);
+          (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+        }
+        const response = await app.request(path, init, LOOPBACK_PEER);
+        for (const setCookie of response.headers.getSetCookie()) {
+          const value = setCookie.split(';')[0]!;
+          if (value.startsWith('perso_session=')) b.cookie = value === 'perso_session=' ? undefined : value;
+          if (value.startsWith('perso_signup=')) b.signupCookie = value;
+        }
+        await mail.drain();
+        return response;
+      },
+      submitForm: (path, fields) =>
+        b.call('POST', path, new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded' }),
+    };
+    return b;
+  }
+  const defaultBrowser = newBrowser();
 
   const h: Harness = {
     app,
@@ -82,22 +115,21 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
     config,
     dir,
     dbPath,
-    async call(method, path, body, headers = {}) {
-      const jar = [h.cookie, h.signupCookie].filter(Boolean).join('; ');
-      const init: RequestInit = { method, headers: { origin: ORIGIN, ...(jar ? { cookie: jar } : {}), ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-      }
-      const response = await app.request(path, init);
-      for (const setCookie of response.headers.getSetCookie()) {
-        const value = setCookie.split(';')[0]!;
-        if (value.startsWith('perso_session=')) h.cookie = value === 'perso_session=' ? undefined : value;
-        if (value.startsWith('perso_signup=')) h.signupCookie = value;
-      }
-      await mail.drain();
-      return response;
+    call: (...args) => defaultBrowser.call(...args),
+    submitForm: (...args) => defaultBrowser.submitForm(...args),
+    get cookie() {
+      return defaultBrowser.cookie;
     },
+    set cookie(value) {
+      defaultBrowser.cookie = value;
+    },
+    get signupCookie() {
+      return defaultBrowser.signupCookie;
+    },
+    set signupCookie(value) {
+      defaultBrowser.signupCookie = value;
+    },
+    newBrowser,
     lastToken(email) {
       return new URL(lastMail(email).links[0]!).searchParams.get('token')!;
     },

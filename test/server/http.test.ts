@@ -200,7 +200,9 @@ describe('origin check on state changes (CSRF)', () => {
     const headers = { 'content-type': 'application/json' };
     const signup = await h.app.request('/api/signup', { method: 'POST', headers, body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse' }) });
     expect(signup.status).toBe(202);
-    await h.app.request('/api/verify-email', { method: 'POST', headers, body: JSON.stringify({ token: h.lastToken('ada@example.com') }) });
+    const { attempt } = (await signup.json()) as { attempt: string };
+    await h.mail.drain();
+    await h.app.request('/api/verify-email', { method: 'POST', headers, body: JSON.stringify({ attempt, code: h.lastCode('ada@example.com') }) });
     const signin = await h.app.request('/api/signin', { method: 'POST', headers, body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse' }) });
     expect(signin.status).toBe(200);
     sessionCookie(signin);
@@ -257,9 +259,10 @@ const CONTRACT_ROUTES = [
   'GET /api/config',
   'POST /api/signup',
   'POST /api/verify-email',
-  'GET /verify-email',
   'POST /api/verify-email/resend',
   'POST /api/signin',
+  'POST /api/password-reset',
+  'POST /api/password-reset/confirm',
   'POST /api/signout',
   'GET /api/session',
   'GET /api/keys',
@@ -283,9 +286,10 @@ describe('GET /api/openapi.json', () => {
     expect(doc.servers).toEqual([{ url: ORIGIN }]);
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     expect(operations).toEqual(expect.arrayContaining(CONTRACT_ROUTES));
-    // Every route the app serves is documented (the document itself and the dev-only outbox aside).
+    // Every API route the app serves is documented (the document itself, the dev-only outbox and
+    // the HTML pages that mail links open aside).
     const served = h.app.routes
-      .filter((r) => r.method !== 'ALL' && !/^\/(api\/)?dev\/|^\/api\/openapi\.json$/.test(r.path))
+      .filter((r) => r.method !== 'ALL' && !/^\/(api\/)?dev\/|^\/api\/openapi\.json$|^\/(verify-email|reset-password|pages)(\/|$)/.test(r.path))
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(operations.sort()).toEqual([...new Set(served)].sort());
     for (const [path, methods] of Object.entries(doc.paths)) {

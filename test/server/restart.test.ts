@@ -32,6 +32,7 @@ describe('restart on the same database', () => {
     const before = harness(clock);
     const ada = await before.signUpVerified('ada@example.com', 'correct horse battery');
     const cookie = before.cookie!;
+    const binding = before.signupCookie!;
     const usedToken = before.lastToken('ada@example.com');
     await before.call('POST', '/api/signup', { email: 'grace@example.com', password: 'grace password' });
     const pendingToken = before.lastToken('grace@example.com');
@@ -42,6 +43,7 @@ describe('restart on the same database', () => {
     clock.advance(HOUR);
     const after = harness(clock);
     after.cookie = cookie;
+    after.signupCookie = binding;
     expect(await (await after.call('GET', '/api/session')).json()).toMatchObject({ user: { id: ada.id, email: 'ada@example.com', emailVerified: true } });
     expect(await (await after.call('GET', '/api/keys')).json()).toMatchObject({ keys: [{ id: key.key.id, name: 'survives' }] });
     await expectError(await after.call('POST', '/api/verify-email', { token: usedToken }), 400, 'invalid_token');
@@ -53,6 +55,19 @@ describe('restart on the same database', () => {
     expect(grace.status).toBe(200);
     after.cookie = undefined;
     expect((await after.call('POST', '/api/signin', { email: 'grace@example.com', password: 'grace password' })).status).toBe(200);
+  });
+
+  it('sends after a restart the mail queued before it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'perso-restart-'));
+    const clock = new TestClock();
+    const before = harness(clock);
+    // Queued, then the process stops before its worker ran.
+    await before.store.enqueueMail({ id: '0001', to: 'queued@example.com', subject: 'Queued', text: 't', html: '<p>t</p>', links: [], createdAt: clock.now() });
+    await before.close();
+    open.length = 0;
+    const after = harness(clock);
+    await after.mail.drain();
+    expect(after.outbox.messages.map((m) => m.to)).toEqual(['queued@example.com']);
   });
 
   it('keeps a signed-out session gone', async () => {
@@ -113,9 +128,16 @@ describe('server/main.ts', () => {
         body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse battery' }),
       });
       expect(signup.status).toBe(202);
-      const outbox = (await (await fetch(`${base}/api/dev/outbox`)).json()) as { messages: { links: string[] }[] };
-      const token = new URL(outbox.messages[0]!.links[0]!).searchParams.get('token')!;
-      expect((await fetch(`${base}/verify-email?token=${token}`, { redirect: 'manual' })).status).toBe(200);
+      const { attempt } = (await signup.json()) as { attempt: string };
+      // The mail leaves from the queue just after the answer.
+      let outbox: { messages: { text: string }[] } = { messages: [] };
+      for (let i = 0; i < 100 && outbox.messages.length === 0; i++) {
+        outbox = (await (await fetch(`${base}/api/dev/outbox`)).json()) as typeof outbox;
+        if (!outbox.messages.length) await new Promise((r) => setTimeout(r, 20));
+      }
+      const code = /Verification code: (\d{6})/.exec(outbox.messages[0]!.text)![1];
+      const verified = await fetch(`${base}/api/verify-email`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ attempt, code }) });
+      expect(verified.status).toBe(200);
 
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);

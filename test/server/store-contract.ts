@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewApiKey, NewVerificationToken, SessionRecord, Store, UserRecord } from '../../server/store/types.js';
+import type { AttemptRecord, NewApiKey, SessionRecord, Store, UserRecord, VerificationRecord } from '../../server/store/types.js';
 
 /** A fresh, empty store of one backend and how to dispose of it. */
 export interface StoreFixture {
@@ -23,13 +23,19 @@ const user = (email: string, overrides: Partial<UserRecord> = {}): UserRecord =>
   ...overrides,
 });
 
-const token = (userId: string, name: string, overrides: Partial<NewVerificationToken> = {}): NewVerificationToken => ({
-  tokenHash: hash(name),
-  userId,
-  passwordHash: `$argon2id$${name}`,
+const attempt = (email: string, overrides: Partial<AttemptRecord> = {}): AttemptRecord => ({
+  id: randomUUID(),
+  email,
+  organizationId: 'default',
+  purpose: 'new',
+  passwordHash: '$argon2id$x',
+  locale: 'en',
   redirect: null,
-  expiresAt: T0 + 24 * HOUR,
+  bindingHash: hash(randomUUID()),
+  codeFailures: 0,
+  status: 'open',
   createdAt: T0,
+  expiresAt: T0 + 24 * HOUR,
   ...overrides,
 });
 
@@ -90,82 +96,151 @@ export function storeContract(backend: string, open: () => Promise<StoreFixture>
       });
     });
 
-    describe('verification tokens', () => {
-      let ada: UserRecord;
-      beforeEach(async () => {
-        ada = user('ada@example.com');
-        await store.createUser(ada);
+    describe('sign-up attempts', () => {
+      it('keeps every field, lists the open unexpired ones for an email newest first, and finds a browser’s newest', async () => {
+        const first = attempt('ada@example.com', { createdAt: T0 });
+        const second = attempt('ada@example.com', { createdAt: T0 + 1, bindingHash: first.bindingHash, locale: 'ko', redirect: 'https://a.test/x' });
+        const expired = attempt('ada@example.com', { createdAt: T0 + 2, expiresAt: T0 + 3 });
+        for (const a of [first, second, expired, attempt('grace@example.com')]) await store.createAttempt(a);
+        expect(await store.findAttempt(second.id)).toEqual(second);
+        expect(await store.openAttempts('ada@example.com', T0 + 10, 5)).toEqual([second, first]);
+        expect(await store.openAttempts('ada@example.com', T0 + 10, 1)).toEqual([second]);
+        expect(await store.newestOpenAttemptForBinding(first.bindingHash)).toEqual(second);
+        expect(await store.findAttempt('nope')).toBeUndefined();
       });
 
-      it('consumes a token once: verifies the email, applies its password, answers its redirect', async () => {
-        await store.createVerificationToken(token(ada.id, 't1', { redirect: 'https://app.example/welcome' }));
-        const result = await store.consumeVerificationToken(hash('t1'), T0 + HOUR);
-        expect(result).toEqual({
-          status: 'verified',
-          user: { ...ada, emailVerifiedAt: T0 + HOUR, passwordHash: '$argon2id$t1' },
-          redirect: 'https://app.example/welcome',
+      it('counts wrong codes and closes the attempt at the limit', async () => {
+        const a = attempt('ada@example.com');
+        await store.createAttempt(a);
+        for (let i = 1; i <= 4; i++) expect(await store.recordCodeFailure(a.id, 5)).toBe(i);
+        expect((await store.findAttempt(a.id))!.status).toBe('open');
+        expect(await store.recordCodeFailure(a.id, 5)).toBe(5);
+        expect(await store.findAttempt(a.id)).toMatchObject({ status: 'closed', codeFailures: 5 });
+      });
+
+      it('closes every other open attempt for the email, and extends one', async () => {
+        const [a, b, c] = [attempt('ada@example.com'), attempt('ada@example.com'), attempt('grace@example.com')];
+        for (const x of [a, b, c]) await store.createAttempt(x);
+        await store.closeOpenAttempts('ada@example.com', a.id);
+        expect((await store.findAttempt(a.id))!.status).toBe('open');
+        expect((await store.findAttempt(b.id))!.status).toBe('closed');
+        expect((await store.findAttempt(c.id))!.status).toBe('open');
+        await store.extendAttempt(a.id, T0 + 99 * HOUR);
+        expect((await store.findAttempt(a.id))!.expiresAt).toBe(T0 + 99 * HOUR);
+      });
+    });
+
+    describe('verifications (single-use secrets)', () => {
+      const secret = (name: string, overrides: Partial<VerificationRecord> = {}): VerificationRecord => ({
+        kind: 'verify_link',
+        secretHash: hash(name),
+        subject: 'attempt-1',
+        expiresAt: T0 + HOUR,
+        createdAt: T0,
+        ...overrides,
+      });
+
+      it('consumes a secret exactly once, by kind and hash', async () => {
+        await store.createVerification(secret('a'));
+        await store.createVerification(secret('a', { kind: 'verify_code' }));
+        expect(await store.findVerification('verify_link', hash('a'))).toEqual(secret('a'));
+        expect(await store.consumeVerification('verify_link', hash('a'), T0)).toEqual({ status: 'consumed', verification: secret('a') });
+        expect(await store.consumeVerification('verify_link', hash('a'), T0)).toEqual({ status: 'invalid' });
+        expect(await store.findVerification('verify_code', hash('a'))).toEqual(secret('a', { kind: 'verify_code' }));
+        expect(await store.consumeVerification('password_reset', hash('a'), T0)).toEqual({ status: 'invalid' });
+      });
+
+      it('answers expired from expiresAt on, and the secret is gone either way', async () => {
+        await store.createVerification(secret('b'));
+        expect(await store.consumeVerification('verify_link', hash('b'), T0 + HOUR)).toEqual({ status: 'expired' });
+        expect(await store.findVerification('verify_link', hash('b'))).toBeUndefined();
+      });
+
+      it('lets exactly one of two simultaneous uses win', async () => {
+        await store.createVerification(secret('c'));
+        const results = await Promise.all([store.consumeVerification('verify_link', hash('c'), T0), store.consumeVerification('verify_link', hash('c'), T0)]);
+        expect(results.map((r) => r.status).sort()).toEqual(['consumed', 'invalid']);
+      });
+
+      it('drops a subject’s secrets of some kinds, and expired ones', async () => {
+        await store.createVerification(secret('d'));
+        await store.createVerification(secret('e', { kind: 'verify_code' }));
+        await store.createVerification(secret('f', { subject: 'other' }));
+        await store.createVerification(secret('g', { subject: 'other', kind: 'password_reset', expiresAt: T0 + 1 }));
+        await store.deleteVerifications('attempt-1', ['verify_link', 'verify_code']);
+        expect(await store.findVerification('verify_link', hash('d'))).toBeUndefined();
+        expect(await store.findVerification('verify_code', hash('e'))).toBeUndefined();
+        expect(await store.findVerification('verify_link', hash('f'))).toBeDefined();
+        expect(await store.deleteExpiredVerifications(T0 + 2)).toBe(1);
+        expect(await store.findVerification('password_reset', hash('g'))).toBeUndefined();
+      });
+
+      it('refuses two secrets of one kind with the same hash', async () => {
+        await store.createVerification(secret('h'));
+        await expect(store.createVerification(secret('h', { subject: 'x' }))).rejects.toThrow();
+      });
+    });
+
+    describe('transactions', () => {
+      it('commits all of fn, or none of it when fn throws', async () => {
+        await store.transaction(async (tx) => {
+          await tx.createUser(user('ada@example.com'));
+          await tx.createAttempt(attempt('ada@example.com'));
         });
-        expect(await store.findUserById(ada.id)).toEqual({ ...ada, emailVerifiedAt: T0 + HOUR, passwordHash: '$argon2id$t1' });
-        expect(await store.consumeVerificationToken(hash('t1'), T0 + HOUR)).toEqual({ status: 'invalid' });
+        expect(await store.findUserByEmail('ada@example.com')).toBeDefined();
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.createUser(user('grace@example.com'));
+            throw new Error('rule refused');
+          }),
+        ).rejects.toThrow('rule refused');
+        expect(await store.findUserByEmail('grace@example.com')).toBeUndefined();
       });
 
-      it('answers invalid for an unknown token', async () => {
-        expect(await store.consumeVerificationToken(hash('never issued'), T0)).toEqual({ status: 'invalid' });
+      it('runs concurrent transactions one after the other', async () => {
+        const order: string[] = [];
+        await Promise.all(
+          ['a', 'b'].map((name) =>
+            store.transaction(async (tx) => {
+              order.push(`${name} start`);
+              await tx.createUser(user(`${name}@example.com`));
+              order.push(`${name} end`);
+            }),
+          ),
+        );
+        expect(order).toEqual(['a start', 'a end', 'b start', 'b end']);
+      });
+    });
+
+    describe('mail queue', () => {
+      const mail = (id: string, to = 'ada@example.com', createdAt = T0) => ({ id, to, subject: 's', text: `text ${id}`, html: '<p>h</p>', links: ['https://x.test/a'], createdAt });
+
+      it('hands a due mail to one taker at a time, in queue order, and again after its lease', async () => {
+        await store.enqueueMail(mail('001'));
+        await store.enqueueMail(mail('002', 'grace@example.com', T0 + 1));
+        const taken = await store.claimDueMail(T0 + 1, 1, 1000);
+        expect(taken).toEqual([{ ...mail('001'), tries: 1 }]);
+        expect((await store.claimDueMail(T0 + 1, 10, 1000)).map((m) => m.id)).toEqual(['002']);
+        expect(await store.claimDueMail(T0 + 2, 10, 1000)).toEqual([]);
+        expect((await store.claimDueMail(T0 + 1001, 10, 1000)).map((m) => [m.id, m.tries])).toEqual([
+          ['001', 2],
+          ['002', 2],
+        ]);
       });
 
-      it('answers expired from expiresAt on, and leaves the account as it was', async () => {
-        await store.createVerificationToken(token(ada.id, 'late', { expiresAt: T0 + HOUR }));
-        await store.createVerificationToken(token(ada.id, 'just-in-time', { expiresAt: T0 + HOUR + 1 }));
-        expect(await store.consumeVerificationToken(hash('late'), T0 + HOUR)).toEqual({ status: 'expired' });
-        expect(await store.findUserById(ada.id)).toEqual(ada);
-        expect(await store.consumeVerificationToken(hash('just-in-time'), T0 + HOUR)).toMatchObject({ status: 'verified' });
-      });
-
-      it('ends every other pending token of the account when one is used', async () => {
-        await store.createVerificationToken(token(ada.id, 'stranger'));
-        await store.createVerificationToken(token(ada.id, 'owner'));
-        const grace = user('grace@example.com');
-        await store.createUser(grace);
-        await store.createVerificationToken(token(grace.id, 'grace'));
-        expect(await store.consumeVerificationToken(hash('owner'), T0)).toMatchObject({ status: 'verified' });
-        expect(await store.consumeVerificationToken(hash('stranger'), T0)).toEqual({ status: 'invalid' });
-        expect(await store.findUserById(ada.id)).toMatchObject({ passwordHash: '$argon2id$owner' });
-        expect(await store.consumeVerificationToken(hash('grace'), T0)).toMatchObject({ status: 'verified' });
-      });
-
-      it('lets exactly one of two simultaneous uses of a token win', async () => {
-        await store.createVerificationToken(token(ada.id, 'race'));
-        const results = await Promise.all([store.consumeVerificationToken(hash('race'), T0), store.consumeVerificationToken(hash('race'), T0)]);
-        expect(results.map((r) => r.status).sort()).toEqual(['invalid', 'verified']);
-      });
-
-      it('keeps the password and first verification time when a token carries no password', async () => {
-        await store.createVerificationToken(token(ada.id, 'first'));
-        await store.consumeVerificationToken(hash('first'), T0 + 1);
-        await store.createVerificationToken(token(ada.id, 'passwordless', { passwordHash: null }));
-        const result = await store.consumeVerificationToken(hash('passwordless'), T0 + 2);
-        expect(result).toMatchObject({ status: 'verified', user: { passwordHash: '$argon2id$first', emailVerifiedAt: T0 + 1 } });
-      });
-
-      it('answers the newest pending sign-up, expired or not, and none once verified', async () => {
-        expect(await store.pendingSignUp(ada.id)).toBeUndefined();
-        await store.createVerificationToken(token(ada.id, 'older', { createdAt: T0 - 1 }));
-        // Same millisecond: the later insert is the newer sign-up.
-        await store.createVerificationToken(token(ada.id, 'same-ms-1', { redirect: 'https://one.example/' }));
-        await store.createVerificationToken(token(ada.id, 'same-ms-2', { redirect: 'https://two.example/' }));
-        expect(await store.pendingSignUp(ada.id)).toEqual({ passwordHash: '$argon2id$same-ms-2', redirect: 'https://two.example/' });
-        await store.createVerificationToken(token(ada.id, 'no-password', { passwordHash: null, createdAt: T0 + 1 }));
-        expect(await store.pendingSignUp(ada.id)).toEqual({ passwordHash: null, redirect: null });
-        await store.createVerificationToken(token(ada.id, 'expired', { createdAt: T0 + 2, expiresAt: T0 + 3 }));
-        expect(await store.pendingSignUp(ada.id)).toEqual({ passwordHash: '$argon2id$expired', redirect: null });
-
-        expect(await store.consumeVerificationToken(hash('older'), T0 + 4)).toMatchObject({ status: 'verified' });
-        expect(await store.pendingSignUp(ada.id)).toBeUndefined();
-      });
-
-      it('refuses two tokens with the same hash', async () => {
-        await store.createVerificationToken(token(ada.id, 'dup'));
-        await expect(store.createVerificationToken(token(ada.id, 'dup'))).rejects.toThrow();
+      it('forgets a sent mail’s body, retries a failed one when due, and gives up on request', async () => {
+        await store.enqueueMail(mail('001'));
+        await store.enqueueMail(mail('002'));
+        await store.claimDueMail(T0, 10, 1000);
+        await store.markMailSent('001');
+        await store.markMailFailed('002', '421 busy', T0 + 5000);
+        expect(await store.claimDueMail(T0 + 4999, 10, 1000)).toEqual([]);
+        expect((await store.claimDueMail(T0 + 5000, 10, 1000)).map((m) => m.id)).toEqual(['002']);
+        await store.markMailFailed('002', '550 no', null);
+        expect(await store.claimDueMail(T0 + 99_999, 10, 1000)).toEqual([]);
+        expect(await store.countMailTo('ada@example.com', T0 - 1)).toBe(2);
+        expect(await store.countMailTo('ada@example.com', T0)).toBe(0);
+        expect(await store.deleteOldMail(T0)).toBe(2);
       });
     });
 

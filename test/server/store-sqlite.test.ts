@@ -49,7 +49,8 @@ describe('SQLite specifics', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(Math.max(...migrations.map((m) => m.version)));
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((t) => t.name);
-      expect(tables).toEqual(expect.arrayContaining(['api_key_usage', 'api_keys', 'sessions', 'users', 'verification_tokens']));
+      expect(tables).toEqual(expect.arrayContaining(['api_key_usage', 'api_keys', 'mail_queue', 'sessions', 'signup_attempts', 'users', 'verifications']));
+      expect(tables).not.toContain('verification_tokens');
     } finally {
       db.close();
     }
@@ -59,20 +60,19 @@ describe('SQLite specifics', () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
   });
 
-  it('deletes a user’s sessions and verification tokens with the user', async () => {
+  it('deletes a user’s sessions with the user', async () => {
     dir = mkdtempSync(join(tmpdir(), 'perso-store-'));
     const path = join(dir, 'perso.db');
     const store = openSqliteStore(path);
     await store.createUser({ id: 'u1', email: 'ada@example.com', organizationId: 'default', passwordHash: null, emailVerifiedAt: 1, createdAt: 1 });
     await store.createSession({ idHash: 's', userId: 'u1', createdAt: 1, lastSeenAt: 1, expiresAt: 2 });
-    await store.createVerificationToken({ tokenHash: 't', userId: 'u1', passwordHash: null, redirect: null, expiresAt: 2, createdAt: 1 });
     await store.close();
     const db = new Database(path);
     try {
       db.pragma('foreign_keys = ON');
       db.prepare("DELETE FROM users WHERE id = 'u1'").run();
-      const counts = ['sessions', 'verification_tokens'].map((t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
-      expect(counts).toEqual([0, 0]);
+      const counts = ['sessions'].map((t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+      expect(counts).toEqual([0]);
     } finally {
       db.close();
     }
