@@ -44,7 +44,9 @@ export const page = ({ locale, title, body, continueTo, broadcastSignedIn }: Pag
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
+      <!-- The token in this page's URL never leaves the site, but its own form posts keep
+           their Origin (under no-referrer the browser sends "null", which the origin check refuses). -->
+      <meta name="referrer" content="same-origin" />
       <title>${title}</title>
       <style>${STYLE}</style>
       <script type="module" src="/pages/perso-pages.js"></script>

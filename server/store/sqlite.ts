@@ -38,7 +38,8 @@ const toAttempt = (r: AttemptRow): AttemptRecord => ({
   locale: r.locale,
   redirect: r.redirect,
   bindingHash: r.binding_hash,
-  passkey: r.passkey === null ? null : pendingPasskeyFromJson(r.passkey),
+  // Absent, not null, for password attempts: a record reads back as it was written.
+  ...(r.passkey === null ? {} : { passkey: pendingPasskeyFromJson(r.passkey) }),
   codeFailures: r.code_failures,
   status: r.status,
   createdAt: r.created_at,
@@ -67,7 +68,7 @@ const toVerification = (r: VerificationRow): VerificationRecord => ({
   subject: r.subject,
   expiresAt: r.expires_at,
   createdAt: r.created_at,
-  payload: r.payload,
+  ...(r.payload === null ? {} : { payload: r.payload }),
 });
 
 interface PasskeyRow {
