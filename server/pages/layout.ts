@@ -44,7 +44,8 @@ export const page = ({ locale, title, body, continueTo, broadcastSignedIn }: Pag
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
+      <!-- The token must not leak to other sites, but a form post needs its Origin: no-referrer would send "null". -->
+      <meta name="referrer" content="same-origin" />
       <title>${title}</title>
       <style>${STYLE}</style>
       <script type="module" src="/pages/perso-pages.js"></script>
