@@ -126,6 +126,7 @@ export const en = {
   'error.attempt_closed': 'This sign-up can no longer be completed. Sign up again to get a new code.',
   'error.busy': 'The server is busy. Try again in {time}.',
   'error.too_many_keys': 'You have the most API keys allowed. Delete one you no longer use, then try again.',
+  'error.host_not_allowed': 'This server does not answer for this host name. Use its own address.',
   // Client-side: no answer, or an answer that is not the error shape.
   'error.network_error': 'Could not reach the server. Check your connection and try again.',
   'error.unexpected_response': 'The server answered in a way the page did not expect. Try again in a moment.',

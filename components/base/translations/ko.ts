@@ -127,6 +127,7 @@ export const ko: Messages = {
   'error.attempt_closed': '이 가입은 더 이상 완료할 수 없어요. 다시 가입하면 새 코드를 받을 수 있어요.',
   'error.busy': '서버가 바빠요. {time} 후에 다시 시도하세요.',
   'error.too_many_keys': 'API 키를 만들 수 있는 최대 개수에 도달했어요. 쓰지 않는 키를 삭제한 뒤 다시 시도하세요.',
+  'error.host_not_allowed': '이 서버는 이 호스트 이름으로는 응답하지 않아요. 서버 자체 주소를 사용하세요.',
   'error.network_error': '서버에 연결할 수 없어요. 인터넷 연결을 확인하고 다시 시도하세요.',
   'error.unexpected_response': '서버가 예상하지 못한 응답을 보냈어요. 잠시 후 다시 시도하세요.',
   'error.unexpected': '문제가 생겼어요. 잠시 후 다시 시도하세요.',
