@@ -44,8 +44,7 @@ export const page = ({ locale, title, body, continueTo, broadcastSignedIn }: Pag
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <!-- The token in this page's URL never leaves the site, but its own form posts keep
-           their Origin (under no-referrer the browser sends "null", which the origin check refuses). -->
+      <!-- The token must not leak to other sites, but a form post needs its Origin: no-referrer would send "null". -->
       <meta name="referrer" content="same-origin" />
       <title>${title}</title>
       <style>${STYLE}</style>

@@ -154,6 +154,7 @@ export const en = {
   'error.passkey_cancelled': 'The passkey request was cancelled or timed out. Try again when you are ready.',
   'error.passkey_registered': 'This device already has a passkey for this account.',
   'error.passkey_failed': 'This device could not use a passkey. Try again, or use another way.',
+  'error.host_not_allowed': 'This server does not answer for this host name. Use its own address.',
   // Client-side: no answer, or an answer that is not the error shape.
   'error.network_error': 'Could not reach the server. Check your connection and try again.',
   'error.unexpected_response': 'The server answered in a way the page did not expect. Try again in a moment.',

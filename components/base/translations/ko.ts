@@ -155,6 +155,7 @@ export const ko: Messages = {
   'error.passkey_cancelled': '패스키 요청이 취소되었거나 시간이 초과되었어요. 준비되면 다시 시도하세요.',
   'error.passkey_registered': '이 기기에는 이미 이 계정의 패스키가 있어요.',
   'error.passkey_failed': '이 기기에서 패스키를 사용할 수 없어요. 다시 시도하거나 다른 방법을 사용하세요.',
+  'error.host_not_allowed': '이 서버는 이 호스트 이름으로는 응답하지 않아요. 서버 자체 주소를 사용하세요.',
   'error.network_error': '서버에 연결할 수 없어요. 인터넷 연결을 확인하고 다시 시도하세요.',
   'error.unexpected_response': '서버가 예상하지 못한 응답을 보냈어요. 잠시 후 다시 시도하세요.',
   'error.unexpected': '문제가 생겼어요. 잠시 후 다시 시도하세요.',

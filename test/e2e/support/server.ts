@@ -68,19 +68,32 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 interface OutboxMessage {
   to: string;
   subject: string;
+  text: string;
   links: string[];
 }
 
-/** The newest verification link mailed to `email`, polling the dev outbox briefly. */
-export async function verificationLink(serverUrl: string, email: string): Promise<string> {
+/** The newest mail to `email` with a link containing `linkPart`, polling the dev outbox briefly (mail leaves from a queue). */
+async function newestMail(serverUrl: string, email: string, linkPart: string): Promise<OutboxMessage> {
   for (let i = 0; i < 50; i++) {
     const { messages } = (await (await fetch(`${serverUrl}/api/dev/outbox`)).json()) as { messages: OutboxMessage[] };
-    const link = messages.find((m) => m.to === email)?.links.find((l) => l.includes('/verify-email?token='));
-    if (link) return link;
+    const mail = messages.find((m) => m.to === email && m.links.some((l) => l.includes(linkPart)));
+    if (mail) return mail;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`no verification mail to ${email}`);
+  throw new Error(`no mail to ${email} with a ${linkPart} link`);
 }
+
+/** The newest verification link mailed to `email`. */
+export const verificationLink = async (serverUrl: string, email: string): Promise<string> =>
+  (await newestMail(serverUrl, email, '/verify-email?token=')).links.find((l) => l.includes('/verify-email?token='))!;
+
+/** The 6-digit code of the newest verification mail to `email`. */
+export const verificationCode = async (serverUrl: string, email: string): Promise<string> =>
+  /Verification code: (\d{6})/.exec((await newestMail(serverUrl, email, '/verify-email?token=')).text)![1]!;
+
+/** The newest password reset link mailed to `email`. */
+export const resetLink = async (serverUrl: string, email: string): Promise<string> =>
+  (await newestMail(serverUrl, email, '/reset-password?token=')).links[0]!;
 
 /** Signs up and verifies through the HTTP API; returns the session cookie value. */
 export async function signUpVerifiedByApi(serverUrl: string, email: string, password: string): Promise<string> {
@@ -90,11 +103,11 @@ export async function signUpVerifiedByApi(serverUrl: string, email: string, pass
     body: JSON.stringify({ email, password }),
   });
   if (signup.status !== 202) throw new Error(`sign-up answered ${signup.status}`);
-  const token = new URL(await verificationLink(serverUrl, email)).searchParams.get('token')!;
+  const { attempt } = (await signup.json()) as { attempt: string };
   const verify = await fetch(`${serverUrl}/api/verify-email`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: serverUrl },
-    body: JSON.stringify({ token }),
+    body: JSON.stringify({ attempt, code: await verificationCode(serverUrl, email) }),
   });
   if (verify.status !== 200) throw new Error(`verification answered ${verify.status}`);
   return verify.headers.getSetCookie()[0]!.split(';')[0]!.split('=')[1]!;
