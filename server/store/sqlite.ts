@@ -251,7 +251,7 @@ export function openSqliteStore(path: string): Store {
     ),
     usageSince: db.prepare<[string, string], { keyId: string; day: string; count: number }>(
       `SELECT u.key_id AS keyId, u.day, u.count FROM api_key_usage u JOIN api_keys k ON k.id = u.key_id
-        WHERE k.user_id = ? AND u.day >= ? ORDER BY u.day`,
+        WHERE k.user_id = ? AND u.day >= ?`,
     ),
   };
 
