@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
+import { createOAuthClients, type OAuthClients } from './auth/oauth-client.js';
 import { createRateLimits, type RateLimits } from './auth/rate-limit.js';
 import { createSessions } from './auth/sessions.js';
 import { UsageRecorder } from './auth/usage-recorder.js';
@@ -16,6 +17,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { demoRoutes } from './routes/demo.js';
 import { devRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { passkeyRoutes } from './routes/passkeys.js';
 import { v1Routes } from './routes/v1.js';
 import type { Services } from './services.js';
@@ -36,6 +38,8 @@ export interface AppDeps {
   /** Where the demo page and the built kit live, when `config.demo` is on. */
   demoRoot?: { demoDir: string; distDir: string };
   log?: (message: string, error?: unknown) => void;
+  /** Social providers' clients; tests pass their own to shorten the provider timeout. */
+  oauth?: OAuthClients;
 }
 
 const PAGE_CSP = {
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps) {
     usage: deps.usage ?? new UsageRecorder(deps.store, clock, log),
     mail,
     accounts: { store: deps.store, clock, config: deps.config, limits, mail },
+    oauth: deps.oauth ?? createOAuthClients(deps.config),
     log,
   };
   const allowedOrigins = allAllowedOrigins(deps.config);
@@ -104,6 +109,7 @@ export function createApp(deps: AppDeps) {
     .route('/', accountPages(services))
     .route('/', apiKeyRoutes(services))
     .route('/', passkeyRoutes(services))
+    .route('/', oauthRoutes(services))
     .route('/', v1Routes(services))
     .route('/', healthRoutes());
 

@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.js';
 
+export type SocialProviderId = 'github' | 'google' | 'oidc';
+export const SOCIAL_PROVIDERS: readonly SocialProviderId[] = ['github', 'google', 'oidc'];
+
+/**
+ * A configured OAuth client. OpenID providers are found by issuer discovery; GitHub speaks
+ * plain OAuth 2, so its endpoints are named here (overridable so tests can stand in for it).
+ */
+export interface SocialProvider {
+  id: SocialProviderId;
+  /** The button's provider name. */
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  endpoints: { kind: 'oidc'; issuer: string } | { kind: 'github'; baseUrl: string; apiUrl: string };
+}
+
 export interface Organization {
   id: string;
   name: string;
@@ -33,6 +49,8 @@ export interface AppConfig {
    * equals or ends with; `rpName` is shown by the browser, the organization's name when unset.
    */
   webauthn: { rpId: string; rpName?: string };
+  /** Providers whose client is configured; an organization still has to enable each. */
+  social: ReadonlyMap<SocialProviderId, SocialProvider>;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -80,6 +98,16 @@ const envSchema = z.object({
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'must be a bare host name such as example.com (no scheme, no port)')
     .optional(),
   PERSO_RP_NAME: z.string().min(1).max(100).optional(),
+  PERSO_GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  PERSO_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  PERSO_GITHUB_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://github.com'),
+  PERSO_GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+  PERSO_GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  PERSO_GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  PERSO_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  PERSO_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  PERSO_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  PERSO_OIDC_NAME: z.string().min(1).max(60).default('Single sign-on'),
   NODE_ENV: z.string().optional(),
 });
 
@@ -132,6 +160,41 @@ function ownOrigins(publicUrl: string): string[] {
   return [...LOOPBACK].map((host) => `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`);
 }
 
+/** Plain http only reaches a provider on this machine (a test or a local identity server). */
+function checkProviderUrl(variable: string, url: string, problems: string[]): void {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'http:' && !LOOPBACK.has(hostname)) problems.push(`${variable}: must be an https URL (plain http is accepted only on a loopback address)`);
+}
+
+/**
+ * The providers whose client id and secret are both set. Half a configuration is refused by
+ * name: a button that fails only at the provider's page would be found by users, not operators.
+ */
+function socialProviders(e: z.infer<typeof envSchema>, problems: string[]): Map<SocialProviderId, SocialProvider> {
+  const providers = new Map<SocialProviderId, SocialProvider>();
+  const pair = (prefix: string, id?: string, secret?: string): { clientId: string; clientSecret: string } | undefined => {
+    if (id && secret) return { clientId: id, clientSecret: secret };
+    if (id || secret) problems.push(`${prefix}_CLIENT_${id ? 'SECRET' : 'ID'}: must be set with ${prefix}_CLIENT_${id ? 'ID' : 'SECRET'}`);
+    return undefined;
+  };
+  const github = pair('PERSO_GITHUB', e.PERSO_GITHUB_CLIENT_ID, e.PERSO_GITHUB_CLIENT_SECRET);
+  if (github) {
+    checkProviderUrl('PERSO_GITHUB_BASE_URL', e.PERSO_GITHUB_BASE_URL, problems);
+    checkProviderUrl('PERSO_GITHUB_API_URL', e.PERSO_GITHUB_API_URL, problems);
+    const endpoints = { kind: 'github' as const, baseUrl: e.PERSO_GITHUB_BASE_URL.replace(/\/+$/, ''), apiUrl: e.PERSO_GITHUB_API_URL.replace(/\/+$/, '') };
+    providers.set('github', { id: 'github', name: 'GitHub', ...github, endpoints });
+  }
+  const google = pair('PERSO_GOOGLE', e.PERSO_GOOGLE_CLIENT_ID, e.PERSO_GOOGLE_CLIENT_SECRET);
+  if (google) providers.set('google', { id: 'google', name: 'Google', ...google, endpoints: { kind: 'oidc', issuer: 'https://accounts.google.com' } });
+  const oidc = pair('PERSO_OIDC', e.PERSO_OIDC_CLIENT_ID, e.PERSO_OIDC_CLIENT_SECRET);
+  if (oidc && !e.PERSO_OIDC_ISSUER) problems.push('PERSO_OIDC_ISSUER: must be set with PERSO_OIDC_CLIENT_ID and PERSO_OIDC_CLIENT_SECRET');
+  if (oidc && e.PERSO_OIDC_ISSUER) {
+    checkProviderUrl('PERSO_OIDC_ISSUER', e.PERSO_OIDC_ISSUER, problems);
+    providers.set('oidc', { id: 'oidc', name: e.PERSO_OIDC_NAME, ...oidc, endpoints: { kind: 'oidc', issuer: e.PERSO_OIDC_ISSUER } });
+  }
+  return providers;
+}
+
 /**
  * Parses and validates the environment and the optional organizations file once, at start-up.
  * Throws a `ConfigError` naming every bad variable or field.
@@ -164,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
   const text = readFile(configPath);
   if (text === undefined && e.PERSO_CONFIG) problems.push(`PERSO_CONFIG: cannot read ${configPath}`);
 
+  const social = socialProviders(e, problems);
   const own = ownOrigins(publicUrl);
   const organizations = new Map<string, Organization>();
   if (text === undefined) {
@@ -171,7 +235,8 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
       id: DEFAULT_ORGANIZATION,
       name: e.PERSO_ORG_NAME,
       allowedOrigins: [...new Set([...own, ...extraOrigins])],
-      methods: { password: true, passkey: false, social: [] },
+      // Without a file the environment is the whole configuration: a configured provider is on.
+      methods: { password: true, passkey: false, social: [...social.keys()] },
     });
   } else {
     let json: unknown;
@@ -213,7 +278,13 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
     devOutbox: !production && (e.PERSO_DEV_OUTBOX ?? LOOPBACK.has(new URL(publicUrl).hostname)),
     demo: e.PERSO_DEMO,
     webauthn: { rpId, rpName: e.PERSO_RP_NAME },
+    social,
   };
+}
+
+/** The organization's social providers that are also configured, in the organization's order. */
+export function enabledSocialProviders(config: Pick<AppConfig, 'social'>, organization: Organization): SocialProvider[] {
+  return organization.methods.social.flatMap((id) => config.social.get(id as SocialProviderId) ?? []);
 }
 
 /** Every origin allowed by some organization: the first gate for CORS and CSRF. */

@@ -186,6 +186,14 @@ const ACCOUNT_STATUS: Record<AccountErrorCode, ContentfulStatusCode> = {
   passkey_exists: 409,
   last_sign_in_method: 409,
   not_found: 404,
+  // The OAuth routes answer these by a redirect to `return_to?perso_error=…`; the statuses are
+  // for the record, should a rule ever be called from a JSON route.
+  oauth_cancelled: 400,
+  oauth_unavailable: 502,
+  oauth_invalid_state: 400,
+  oauth_rejected: 400,
+  oauth_email_missing: 400,
+  identity_in_use: 409,
 };
 
 /** The HTTP answer for a refusal of the account rules. */

@@ -1,4 +1,5 @@
 import type { AccountDeps } from './accounts/deps.js';
+import type { OAuthClients } from './auth/oauth-client.js';
 import type { RateLimits } from './auth/rate-limit.js';
 import type { Sessions } from './auth/sessions.js';
 import type { UsageRecorder } from './auth/usage-recorder.js';
@@ -19,6 +20,8 @@ export interface Services {
   mail: MailQueue;
   /** The account rules' dependencies. */
   accounts: AccountDeps;
+  /** openid-client for the configured social providers. */
+  oauth: OAuthClients;
   log: (message: string, error?: unknown) => void;
 }
 

@@ -19,7 +19,13 @@ export type AccountErrorCode =
   | 'passkey_unknown'
   | 'passkey_exists'
   | 'last_sign_in_method'
-  | 'not_found';
+  | 'not_found'
+  | 'oauth_cancelled'
+  | 'oauth_unavailable'
+  | 'oauth_invalid_state'
+  | 'oauth_rejected'
+  | 'oauth_email_missing'
+  | 'identity_in_use';
 
 export class AccountError extends Error {
   constructor(

@@ -8,3 +8,4 @@ export { signIn, type SignInInput } from './signin.js';
 export { confirmPasswordReset, inspectResetToken, requestPasswordReset } from './password-reset.js';
 export { passkeySignIn, passkeySignInOptions, passkeySignUpOptions, passkeySignUpVerify } from './passkeys.js';
 export { addPasskey, addPasskeyOptions, removePasskey } from './passkey-management.js';
+export { checkReturnTo, consumeState, fallbackReturnTo, finishSocialSignIn, providerError, startSocialSignIn, type SocialDeps } from './social.js';

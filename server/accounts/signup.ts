@@ -49,14 +49,14 @@ export async function startSignUp(deps: AccountDeps, input: SignUpInput): Promis
 }
 
 /**
- * Records an attempt holding a credential (a password hash or a pending passkey), bound to this
+ * Records an attempt holding a credential (a password hash, a pending passkey or a provider identity), bound to this
  * browser, and mails it: a verification mail for a new email, "you already have an account"
  * for an existing one, whose attempt can never complete.
  */
 export async function openAttempt(
   deps: AccountDeps,
   organizationId: string,
-  credential: Partial<Pick<AttemptRecord, 'passwordHash' | 'passkey'>>,
+  credential: Partial<Pick<AttemptRecord, 'passwordHash' | 'passkey' | 'identity'>>,
   input: Pick<SignUpInput, 'email' | 'redirect' | 'locale' | 'binding'>,
 ): Promise<SignUpResult> {
   const existing = await deps.store.findUserByEmail(input.email);
@@ -69,6 +69,7 @@ export async function openAttempt(
     purpose: existing ? 'existing' : 'new',
     passwordHash: credential.passwordHash ?? null,
     passkey: credential.passkey ?? null,
+    ...(credential.identity ? { identity: credential.identity } : {}),
     locale: input.locale,
     redirect: input.redirect ?? null,
     bindingHash: sha256Hex(binding),

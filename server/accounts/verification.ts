@@ -17,14 +17,16 @@ export interface Verified {
 }
 
 /**
- * Completes an attempt: the account is created with the attempt's credential (its password or
- * its passkey), and every other
+ * Completes an attempt: the account is created with the attempt's credential (its password, its
+ * passkey or its provider identity), and every other
  * open attempt for the email ends (a stranger's included). Runs inside the caller's transaction.
  */
 async function complete(tx: Store, attempt: AttemptRecord, now: number): Promise<UserRecord> {
   // A passkey registered meanwhile elsewhere (a forged response racing its owner) is not moved.
   const passkeyTaken = attempt.passkey ? (await tx.findPasskeyByCredentialId(attempt.passkey.credentialId)) !== undefined : false;
-  if (attempt.purpose !== 'new' || passkeyTaken || (await tx.findUserByEmail(attempt.email))) {
+  // Likewise a provider identity linked meanwhile to another account stays where it is.
+  const identityTaken = attempt.identity ? (await tx.findIdentity(attempt.identity.provider, attempt.identity.subject)) !== undefined : false;
+  if (attempt.purpose !== 'new' || passkeyTaken || identityTaken || (await tx.findUserByEmail(attempt.email))) {
     await tx.setAttemptStatus(attempt.id, 'closed');
     throw new AccountError('attempt_closed');
   }
@@ -38,6 +40,7 @@ async function complete(tx: Store, attempt: AttemptRecord, now: number): Promise
   };
   await tx.createUser(user);
   if (attempt.passkey) await tx.createPasskey({ ...attempt.passkey, id: randomUUID(), userId: user.id, lastUsedAt: null });
+  if (attempt.identity) await tx.createIdentity({ ...attempt.identity, userId: user.id });
   await tx.setAttemptStatus(attempt.id, 'completed');
   await tx.closeOpenAttempts(attempt.email, attempt.id);
   await tx.deleteVerifications(attempt.id, ['verify_link', 'verify_code']);

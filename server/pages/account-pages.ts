@@ -103,3 +103,10 @@ export function requestResetPage(locale: Locale, options: { notice?: 'invalid_li
       </form>`,
   });
 }
+
+/** A social sign-in link that names a foreign `return_to` or an unknown organization: refused here, never followed. */
+export function socialRefusedPage(locale: Locale, problem: 'return_to' | 'organization', continueTo: string) {
+  const t = strings(locale);
+  const text = problem === 'return_to' ? t['page.socialReturnRefused.body'] : t['page.socialOrganization.body'];
+  return page({ locale, title: t['page.social.title'], body: html`<p role="alert">${text}</p>`, continueTo });
+}

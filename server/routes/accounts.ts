@@ -4,6 +4,7 @@ import { confirmPasswordReset, findOrganization, requestPasswordReset, resend, s
 import { requestHeader } from '../auth/node-request.js';
 import { clientRateLimitKey } from '../http/client-address.js';
 import { readSignupBinding, setSignupBinding } from '../auth/signup-cookie.js';
+import { enabledSocialProviders } from '../config.js';
 import { AppError } from '../errors.js';
 import { validationHook } from '../http.js';
 import { pickLocale } from '../i18n/index.js';
@@ -49,8 +50,12 @@ export function accountRoutes(s: Services) {
         return c.json(
           {
             organization: { id: organization.id, name: organization.name },
-            // Social sign-in is not served by this server version, whatever the file enables.
-            methods: { password: organization.methods.password, passkey: organization.methods.passkey, social: [] },
+            methods: {
+              password: organization.methods.password,
+              passkey: organization.methods.passkey,
+              // Only providers that are both enabled here and configured: a button must lead somewhere.
+              social: enabledSocialProviders(config, organization).map((p) => ({ id: p.id, name: p.name })),
+            },
           },
           200,
         );

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations/index.js';
-import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, PasskeyRecord, PendingPasskey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from './types.js';
+import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, PasskeyRecord, PendingIdentity, PendingPasskey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from './types.js';
 
 interface UserRow {
   id: string;
@@ -23,6 +23,7 @@ interface AttemptRow {
   redirect: string | null;
   binding_hash: string;
   passkey: string | null;
+  identity: string | null;
   code_failures: number;
   status: AttemptRecord['status'];
   created_at: number;
@@ -40,6 +41,7 @@ const toAttempt = (r: AttemptRow): AttemptRecord => ({
   bindingHash: r.binding_hash,
   // Absent, not null, for password attempts: a record reads back as it was written.
   ...(r.passkey === null ? {} : { passkey: pendingPasskeyFromJson(r.passkey) }),
+  ...(r.identity === null ? {} : { identity: JSON.parse(r.identity) as PendingIdentity }),
   codeFailures: r.code_failures,
   status: r.status,
   createdAt: r.created_at,
@@ -176,8 +178,8 @@ export function openSqliteStore(path: string): Store {
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
     insertAttempt: db.prepare(
-      `INSERT INTO signup_attempts (id, email, organization_id, purpose, password_hash, passkey, locale, redirect, binding_hash, code_failures, status, created_at, expires_at)
-       VALUES (@id, @email, @organizationId, @purpose, @passwordHash, @passkey, @locale, @redirect, @bindingHash, @codeFailures, @status, @createdAt, @expiresAt)`,
+      `INSERT INTO signup_attempts (id, email, organization_id, purpose, password_hash, passkey, identity, locale, redirect, binding_hash, code_failures, status, created_at, expires_at)
+       VALUES (@id, @email, @organizationId, @purpose, @passwordHash, @passkey, @identity, @locale, @redirect, @bindingHash, @codeFailures, @status, @createdAt, @expiresAt)`,
     ),
     attemptById: db.prepare<[string], AttemptRow>('SELECT * FROM signup_attempts WHERE id = ?'),
     attemptForBinding: db.prepare<[string], AttemptRow>(
@@ -223,6 +225,10 @@ export function openSqliteStore(path: string): Store {
     passkeysByUser: db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, rowid'),
     passkeyUse: db.prepare('UPDATE passkeys SET counter = ?, last_used_at = ? WHERE id = ?'),
     deletePasskey: db.prepare('DELETE FROM passkeys WHERE id = ? AND user_id = ?'),
+    insertIdentity: db.prepare('INSERT INTO identities (provider, subject, user_id, email, created_at) VALUES (@provider, @subject, @userId, @email, @createdAt)'),
+    identity: db.prepare<[string, string], { provider: string; subject: string; user_id: string; email: string | null; created_at: number }>(
+      'SELECT * FROM identities WHERE provider = ? AND subject = ?',
+    ),
     insertSession: db.prepare(
       'INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES (@idHash, @userId, @createdAt, @lastSeenAt, @expiresAt)',
     ),
@@ -285,7 +291,11 @@ export function openSqliteStore(path: string): Store {
       q.setPassword.run(passwordHash, userId);
     },
     async createAttempt(attempt) {
-      q.insertAttempt.run({ ...attempt, passkey: attempt.passkey ? pendingPasskeyToJson(attempt.passkey) : null });
+      q.insertAttempt.run({
+        ...attempt,
+        passkey: attempt.passkey ? pendingPasskeyToJson(attempt.passkey) : null,
+        identity: attempt.identity ? JSON.stringify(attempt.identity) : null,
+      });
     },
     async findAttempt(id) {
       const row = q.attemptById.get(id);
@@ -391,6 +401,13 @@ export function openSqliteStore(path: string): Store {
     },
     async deletePasskey(userId, id) {
       return q.deletePasskey.run(id, userId).changes > 0;
+    },
+    async createIdentity(identity) {
+      q.insertIdentity.run(identity);
+    },
+    async findIdentity(provider, subject) {
+      const row = q.identity.get(provider, subject);
+      return row && { provider: row.provider, subject: row.subject, userId: row.user_id, email: row.email, createdAt: row.created_at };
     },
     async createSession(session) {
       q.insertSession.run(session);

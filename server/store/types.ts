@@ -30,6 +30,8 @@ export interface AttemptRecord {
   bindingHash: string;
   /** A passkey sign-up's credential, moved onto the account when the attempt completes; absent for password sign-ups. */
   passkey?: PendingPasskey | null;
+  /** A social sign-in's provider account, attached when the attempt completes; absent otherwise. */
+  identity?: PendingIdentity | null;
   codeFailures: number;
   status: 'open' | 'completed' | 'closed';
   createdAt: number;
@@ -37,7 +39,7 @@ export interface AttemptRecord {
 }
 
 /** Kinds of single-use secret; later kinds (OAuth state) share the table. */
-export type VerificationKind = 'verify_link' | 'verify_code' | 'password_reset' | 'webauthn_signup' | 'webauthn_signin' | 'webauthn_add';
+export type VerificationKind = 'verify_link' | 'verify_code' | 'password_reset' | 'webauthn_signup' | 'webauthn_signin' | 'webauthn_add' | 'oauth_state';
 
 /** A single-use secret, stored only as a hash, naming what it proves (an attempt or a user). */
 export interface VerificationRecord {
@@ -86,6 +88,21 @@ export interface PasskeyRecord {
 
 /** A passkey chosen at sign-up, waiting on its attempt for the email to be verified. */
 export type PendingPasskey = Omit<PasskeyRecord, 'id' | 'userId' | 'lastUsedAt'>;
+
+/**
+ * One account at a provider: `provider` is the issuer for OpenID providers (an issuer names its
+ * subjects) and `github` for GitHub; `subject` is the provider's stable id, never the email.
+ */
+export interface IdentityRecord {
+  provider: string;
+  subject: string;
+  userId: string;
+  /** The address the provider gave at linking, for people; never used to match. */
+  email: string | null;
+  createdAt: number;
+}
+
+export type PendingIdentity = Omit<IdentityRecord, 'userId'>;
 
 export interface SessionRecord {
   idHash: string;
@@ -188,6 +205,10 @@ export interface Store {
   recordPasskeyUse(id: string, counter: number, usedAt: number): Promise<void>;
   /** Deletes the passkey only if `userId` owns it; false when there was nothing to delete. */
   deletePasskey(userId: string, id: string): Promise<boolean>;
+
+  /** Fails (throws) when the provider account is linked already. */
+  createIdentity(identity: IdentityRecord): Promise<void>;
+  findIdentity(provider: string, subject: string): Promise<IdentityRecord | undefined>;
 
   createSession(session: SessionRecord): Promise<void>;
   findSession(idHash: string): Promise<SessionRecord | undefined>;

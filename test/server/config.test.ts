@@ -51,6 +51,7 @@ describe('loadConfig defaults', () => {
       devOutbox: true,
       demo: true,
       webauthn: { rpId: 'localhost', rpName: undefined },
+      social: new Map(),
     });
   });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../server/app.js';
+import type { OAuthClients } from '../../server/auth/oauth-client.js';
 import { createRateLimits, type RateLimits } from '../../server/auth/rate-limit.js';
 import { UsageRecorder } from '../../server/auth/usage-recorder.js';
 import type { Clock } from '../../server/clock.js';
@@ -37,6 +38,8 @@ export interface Browser {
   submitForm(path: string, fields: Record<string, string>): Promise<Response>;
   cookie?: string;
   signupCookie?: string;
+  /** `perso_oauth`: binds a social sign-in's state to this browser. */
+  oauthCookie?: string;
 }
 
 export interface Harness extends Browser {
@@ -64,7 +67,9 @@ export interface Harness extends Browser {
 }
 
 /** A real app on a real SQLite file in a temp folder, with the dev outbox and a test clock. */
-export function createHarness(options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock; limits?: (clock: TestClock) => RateLimits } = {}): Harness {
+export function createHarness(
+  options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock; limits?: (clock: TestClock) => RateLimits; oauth?: OAuthClients } = {},
+): Harness {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'perso-test-'));
   const dbPath = join(dir, 'perso.db');
   const clock = options.clock ?? new TestClock();
@@ -73,7 +78,7 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
   const mail = new MailQueue(store, options.mailer ?? outbox, clock, () => {});
-  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? createRateLimits(clock), log: () => {} });
+  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? createRateLimits(clock), oauth: options.oauth, log: () => {} });
   const lastMail = (email: string) => {
     const message = outbox.messages.find((m) => m.to === email);
     if (!message) throw new Error(`no mail to ${email}`);
@@ -83,7 +88,7 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
   function newBrowser(): Browser {
     const b: Browser = {
       async call(method, path, body, headers = {}) {
-        const jar = [b.cookie, b.signupCookie].filter(Boolean).join('; ');
+        const jar = [b.cookie, b.signupCookie, b.oauthCookie].filter(Boolean).join('; ');
         const init: RequestInit = { method, headers: { origin: ORIGIN, ...(jar ? { cookie: jar } : {}), ...headers } };
         if (body !== undefined) {
           init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -94,6 +99,7 @@ export function createHarness(options: { config?: AppConfig; mailer?: Mailer; di
           const value = setCookie.split(';')[0]!;
           if (value.startsWith('perso_session=')) b.cookie = value === 'perso_session=' ? undefined : value;
           if (value.startsWith('perso_signup=')) b.signupCookie = value;
+          if (value.startsWith('perso_oauth=')) b.oauthCookie = value;
         }
         await mail.drain();
         return response;

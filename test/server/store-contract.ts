@@ -427,6 +427,25 @@ export function storeContract(backend: string, open: () => Promise<StoreFixture>
       });
     });
 
+    describe('identities', () => {
+      it('finds an identity by provider and subject only, refuses it twice, and keeps a pending one on its attempt', async () => {
+        const ada = user('ada@example.com', { emailVerifiedAt: T0 });
+        const eve = user('eve@example.com', { emailVerifiedAt: T0 });
+        await store.createUser(ada);
+        await store.createUser(eve);
+        const identity = { provider: 'https://id.example', subject: 'ada-1', userId: ada.id, email: 'ada@example.com', createdAt: T0 };
+        await store.createIdentity(identity);
+        expect(await store.findIdentity('https://id.example', 'ada-1')).toEqual(identity);
+        expect(await store.findIdentity('https://other.example', 'ada-1')).toBeUndefined();
+        await expect(store.createIdentity({ ...identity, userId: eve.id })).rejects.toThrow();
+        expect(await store.findIdentity('https://id.example', 'ada-1')).toEqual(identity);
+
+        const pending = attempt('new@example.com', { passwordHash: null, identity: { provider: 'github', subject: '42', email: 'new@example.com', createdAt: T0 } });
+        await store.createAttempt(pending);
+        expect(await store.findAttempt(pending.id)).toEqual(pending);
+      });
+    });
+
     it('can be closed twice', async () => {
       await store.close();
       await store.close();
