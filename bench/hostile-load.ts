@@ -107,11 +107,12 @@ async function starvation() {
       log(`    kit under the flood:    ${summary(floodKit)}`);
       const signIns = await flood;
       log(`    the flood: ${summary(signIns)}`);
-      const failed = [idleWhoami, idleKit, floodWhoami, floodKit].filter((r) => r.non2xx || r.errors);
-      if (failed.length) throw new Error(`steady requests failed: ${failed.map(summary).join('; ')}`);
+      // A steady request that got no answer (autocannon gives up after 10 s) counts as infinitely slow.
+      const ratio = (idle: LoadResult, flooded: LoadResult) =>
+        idle.non2xx || idle.errors || flooded.non2xx || flooded.errors ? Number.POSITIVE_INFINITY : flooded.latencyMs.p99 / idle.latencyMs.p99;
       return {
-        whoami: { idleP99: idleWhoami.latencyMs.p99, floodP99: floodWhoami.latencyMs.p99, ratio: floodWhoami.latencyMs.p99 / idleWhoami.latencyMs.p99 },
-        kit: { idleP99: idleKit.latencyMs.p99, floodP99: floodKit.latencyMs.p99, ratio: floodKit.latencyMs.p99 / idleKit.latencyMs.p99 },
+        whoami: { idleP99: idleWhoami.latencyMs.p99, floodP99: floodWhoami.latencyMs.p99, ratio: ratio(idleWhoami, floodWhoami), unanswered: floodWhoami.errors },
+        kit: { idleP99: idleKit.latencyMs.p99, floodP99: floodKit.latencyMs.p99, ratio: ratio(idleKit, floodKit), unanswered: floodKit.errors },
         flood: { requests: signIns.total, perSecond: signIns.requestsPerSecond, statuses: signIns.statuses, p99: signIns.latencyMs.p99 },
         runs: { idleWhoami, idleKit, floodWhoami, floodKit },
       };
@@ -149,7 +150,7 @@ export const hostileLoadSection: Section = {
           starved.whoami.ratio,
           '<=',
           3,
-          `GET /v1/whoami, ${STEADY.connections} clients at ${STEADY.overallRate} req/s for ${MEASURE_SECONDS} s: p99 ${starved.whoami.idleP99} ms idle, ${starved.whoami.floodP99} ms while ${FLOOD_CONNECTIONS} clients flood sign-in ` +
+          `GET /v1/whoami, ${STEADY.connections} clients at ${STEADY.overallRate} req/s for ${MEASURE_SECONDS} s: p99 ${starved.whoami.idleP99} ms idle, ${starved.whoami.floodP99} ms (${starved.whoami.unanswered} unanswered) while ${FLOOD_CONNECTIONS} clients flood sign-in ` +
             `(${fixed(starved.flood.perSecond, 0)} req/s, answers ${JSON.stringify(starved.flood.statuses)}); same server, one run`,
         ),
         goal(
@@ -157,7 +158,7 @@ export const hostileLoadSection: Section = {
           starved.kit.ratio,
           '<=',
           3,
-          `same steady load on the kit bundle: p99 ${starved.kit.idleP99} ms idle, ${starved.kit.floodP99} ms under the flood`,
+          `same steady load on the kit bundle: p99 ${starved.kit.idleP99} ms idle, ${starved.kit.floodP99} ms under the flood (${starved.kit.unanswered} unanswered)`,
         ),
         goal(
           'GET /api/keys at the cap: event-loop block per call (ms)',
