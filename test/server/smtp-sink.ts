@@ -9,7 +9,15 @@ export interface Received {
 }
 
 /** A real SMTP server on a free loopback port that keeps what it receives. */
-export async function startSmtpSink(): Promise<{ port: number; url: string; inbox: Received[]; waitFor(count: number): Promise<void>; close(): Promise<void> }> {
+export async function startSmtpSink(): Promise<{
+  port: number;
+  url: string;
+  inbox: Received[];
+  waitFor(count: number): Promise<void>;
+  /** The newest mail to `to`, once it has arrived. */
+  mailTo(to: string): Promise<Received>;
+  close(): Promise<void>;
+}> {
   const inbox: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -34,6 +42,15 @@ export async function startSmtpSink(): Promise<{ port: number; url: string; inbo
       const deadline = Date.now() + 10_000;
       while (inbox.length < count) {
         if (Date.now() > deadline) throw new Error(`the SMTP sink got ${inbox.length} of ${count} mails`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async mailTo(to) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const found = inbox.filter((m) => m.to.includes(to)).at(-1);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no mail to ${to} reached the SMTP sink`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
