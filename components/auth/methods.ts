@@ -116,10 +116,23 @@ export class AuthMethods<T> {
       ${renderHeader(this.host.localize.t.term(labels.heading), this.host.localize.t.term('auth.subtitle', { organization: config.organization.name }))}
       ${alert ? renderAlert(alert) : nothing}
       ${alternatives}
+      ${!password && this.options.purpose === 'sign-up' && this.passkeyOffered(config) ? this.#renderPasskeyEmailForm(busy) : nothing}
       ${alternatives !== nothing && password ? renderDivider(t) : nothing}
       ${password ? this.#renderPasswordForm(formFooter, busy, this.options.purpose === 'sign-in' && this.passkeyOffered(config)) : nothing}
       ${!password && alternatives === nothing ? html`<p class="lead">${this.host.localize.t.term('auth.noMethods')}</p>` : nothing}
     `;
+  }
+
+  /**
+   * A passkey sign-up still needs the email it verifies: without the password method, the email
+   * field stands alone above the passkey button, and Enter in it starts the passkey.
+   */
+  #renderPasskeyEmailForm(busy: boolean): TemplateResult {
+    const submit = (event: SubmitEvent) => {
+      event.preventDefault();
+      this.options.passkey?.start();
+    };
+    return html`<form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${submit}>${this.fields.render({ busy, withPassword: false })}</form>`;
   }
 
   /** `webauthn`: the email field also offers passkeys in its autofill. */

@@ -153,3 +153,22 @@ describe('<perso-signin> with a passkey', () => {
     expect(webauthn.calls).to.have.length(0);
   });
 });
+
+describe('<perso-signup> with passkeys only', () => {
+  it('asks for the email above the passkey button, and Enter there starts the passkey', async () => {
+    webauthn = fakeWebAuthn();
+    const api = new FakeApi()
+      .reply('GET', '/api/config', 200, orgConfig({ password: false, passkey: true }))
+      .reply('POST', '/api/passkeys/signup/options', 200, { options: creationOptions() })
+      .reply('POST', '/api/passkeys/signup/verify', 202, { status: 'verification_sent', attempt: 'att_1', mailHeld: false });
+    const el = await ready<PersoSignup>('perso-signup', api, 'Sign up with a passkey');
+    expect(text(el)).not.to.contain('Password');
+    const email = input(el, 'Email');
+    type(email, 'ada@example.com');
+    email.focus();
+    const signedUp = oneEvent(el, 'perso-signed-up');
+    await sendKeys({ press: 'Enter' });
+    expect((await signedUp).detail).to.deep.equal({ email: 'ada@example.com', method: 'passkey' });
+    await shown(el, 'Check your email inbox for a verification message');
+  });
+});

@@ -124,6 +124,18 @@ describe('passkey sign-up is a sign-up attempt', () => {
     expect((await h.call('POST', '/api/signin', { email: 'owner@example.com', password: 'correct horse battery' })).status).toBe(200);
   });
 
+  it('never completes into a second account a passkey that another account holds meanwhile', async () => {
+    const owner = new Browser(h);
+    await owner.signUpWithPasskey('ada@example.com');
+    const forger = new Browser(h);
+    const options = await forger.options('/api/passkeys/signup/options', { email: 'eve@example.com' });
+    const forged = forger.authenticator.register(options, { credentialId: owner.authenticator.credentials[0]!.id });
+    const { attempt } = (await (await forger.call('POST', '/api/passkeys/signup/verify', { email: 'eve@example.com', response: forged })).json()) as { attempt: string };
+    expect((await owner.call('POST', '/api/verify-email', { token: h.lastToken('ada@example.com') })).status).toBe(200);
+    await expectError(await forger.call('POST', '/api/verify-email', { attempt, code: h.lastCode('eve@example.com') }), 400, 'attempt_closed');
+    expect(await h.store.findUserByEmail('eve@example.com')).toBeUndefined();
+  });
+
   it('answers a new and an existing email alike', async () => {
     await h.signUpVerified('owner@example.com');
     const shapes = [];
