@@ -1,4 +1,4 @@
-import { html, nothing, type LitElement, type TemplateResult } from 'lit';
+import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import type { PersoErrorDetail } from '../base/events.js';
 import type { Localized } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
@@ -7,7 +7,8 @@ import type { OrganizationConfig, SocialProvider } from '../client/types.js';
 import { CredentialFields } from './credentials.js';
 import { passkeysSupported } from './passkey.js';
 import { describeError } from './errors.js';
-import { renderAlert, renderAlternatives, renderDivider, renderHeader } from './views.js';
+import { leaveForProvider, type SocialReturn, takeSocialReturn } from './social-return.js';
+import { renderAlert, renderAlternatives, renderDivider, renderHeader, renderStatus } from './views.js';
 
 /** The card's own words, as keys: looked up at render time so `setMessages()` still applies. */
 export interface MethodLabels {
@@ -28,6 +29,8 @@ export interface AuthMethodsOptions<T> {
   failed(error: unknown, email: string): void;
   /** Leaves the page for a social provider's sign-in. */
   continueWith(provider: SocialProvider): void;
+  /** Back from a provider with `perso_error`: the card shows the sentence; the host emits it. */
+  socialFailed(detail: PersoErrorDetail): void;
   /** The passkey button's ceremony (see passkey-flow.ts); without it no passkey button shows. */
   passkey?: { busy(): boolean; start(): void; prepare(): void };
 }
@@ -45,15 +48,30 @@ export interface PlacedError {
  * The first step of a sign-up or sign-in card: the methods the organization enables (a
  * passkey, social providers, the email and password form) and the form's submission.
  */
-export class AuthMethods<T> {
+export class AuthMethods<T> implements ReactiveController {
   busy = false;
   readonly fields: CredentialFields;
+  /** What the last provider round trip brought back, until the person does something else. */
+  #returned: SocialReturn = {};
 
   constructor(
     private readonly host: LitElement & Localized,
     private readonly options: AuthMethodsOptions<T>,
   ) {
     this.fields = new CredentialFields(host, options.purpose);
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#returned = takeSocialReturn(this.host.localName);
+    const code = this.#returned.error;
+    if (code) this.options.socialFailed({ code, message: this.#returnedError(code) });
+  }
+
+  /** Translated at render time: the element's language pack may still be loading at connect. */
+  #returnedError(code: string): string {
+    const t = this.host.localize.t;
+    return t.error(code, t.term('error.unexpected'));
   }
 
   /** Shows a 422's field errors next to their fields; everything else belongs in the alert. */
@@ -69,6 +87,7 @@ export class AuthMethods<T> {
   #submit = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     if (this.busy) return;
+    this.#returned = {};
     this.options.reset();
     if (!this.fields.validate()) return;
     const email = this.fields.address;
@@ -89,7 +108,10 @@ export class AuthMethods<T> {
     this.host.requestUpdate();
   }
 
-  #continueWith = (provider: SocialProvider): void => this.options.continueWith(provider);
+  #continueWith = (provider: SocialProvider): void => {
+    this.#returned = {};
+    leaveForProvider(this.host.localName, () => this.options.continueWith(provider));
+  };
 
   /** Whether the passkey method shows: enabled by the organization and possible in this browser. */
   passkeyOffered(config: OrganizationConfig): boolean {
@@ -114,7 +136,7 @@ export class AuthMethods<T> {
     });
     return html`
       ${renderHeader(this.host.localize.t.term(labels.heading), this.host.localize.t.term('auth.subtitle', { organization: config.organization.name }))}
-      ${alert ? renderAlert(alert) : nothing}
+      ${this.#renderReturned(alert)}
       ${alternatives}
       ${!password && this.options.purpose === 'sign-up' && this.passkeyOffered(config) ? this.#renderPasskeyEmailForm(busy) : nothing}
       ${alternatives !== nothing && password ? renderDivider(t) : nothing}
@@ -133,6 +155,13 @@ export class AuthMethods<T> {
       this.options.passkey?.start();
     };
     return html`<form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${submit}>${this.fields.render({ busy, withPassword: false })}</form>`;
+  }
+
+  #renderReturned(alert: string | undefined): TemplateResult | typeof nothing {
+    const { error, attempt } = this.#returned;
+    if (alert ?? error) return renderAlert(alert ?? this.#returnedError(error!));
+    // The provider did not vouch for the address: its verification mail went out, for this browser.
+    return attempt ? renderStatus(this.host.localize.t.term('social.verifyEmail')) : nothing;
   }
 
   /** `webauthn`: the email field also offers passkeys in its autofill. */

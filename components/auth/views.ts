@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Localizer } from '../base/localize.js';
 import type { SocialProvider, User } from '../client/types.js';
+import { providerMark } from './provider-marks.js';
 
 /**
  * The step's heading; focusable so a step change can move focus to it. A div, not a
@@ -69,7 +70,7 @@ export function renderAlternatives(t: Localizer, options: {
           ?disabled=${disabled}
           @click=${() => onSocial(provider)}
         >
-          ${t.term('social.continue', { provider: provider.name })}
+          ${providerMark(provider.id, provider.name, (name) => t.term('social.mark', { provider: name }))}${t.term('social.continue', { provider: provider.name })}
         </button>`,
       )}
     </div>

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { oauthStartUrl } from '../auth/config.js';
+import { currentPage, navigateTop } from '../auth/social-return.js';
 import { describeError } from '../auth/errors.js';
 import { StepFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
@@ -117,7 +118,8 @@ export class PersoSignin extends PersoElement {
       this.emit('perso-signed-in', { user });
     },
     failed: (error, email) => this.#fail(error, email),
-    continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, window.location.href)),
+    continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, currentPage())),
+    socialFailed: (detail) => this.emit('perso-error', detail),
   });
   #signOut = new SignOutAction(this, () => this.client, {
     started: () => {
@@ -136,7 +138,7 @@ export class PersoSignin extends PersoElement {
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
-    window.location.assign(url);
+    navigateTop(url);
   }
 
   #show(view: View): void {

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { oauthStartUrl } from '../auth/config.js';
+import { currentPage, navigateTop } from '../auth/social-return.js';
 import { StepFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
@@ -103,7 +104,8 @@ export class PersoSignup extends PersoElement {
     send: (email, password) => this.client.signUp({ email, password, ...this.#attemptOptions() }),
     sent: (email, accepted: SignUpAccepted) => this.#accepted(email, accepted, 'password'),
     failed: (error) => this.#fail(error),
-    continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, window.location.href)),
+    continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, currentPage())),
+    socialFailed: (detail) => this.emit('perso-error', detail),
     passkey: {
       busy: () => this.#passkey.busy,
       prepare: (): void => this.#passkey.prepare(this.#methods.fields.address, this.organization),
@@ -130,7 +132,7 @@ export class PersoSignup extends PersoElement {
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
-    window.location.assign(url);
+    navigateTop(url);
   }
 
   #attemptOptions() {

@@ -81,6 +81,49 @@ describe('<perso-signin> form', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('marks each provider button with a named logo', async () => {
+    const api = new FakeApi().reply('GET', '/api/config', 200, orgConfig({ social: [{ id: 'github', name: 'GitHub' }, { id: 'google', name: 'Google' }] }));
+    const el = await formReady(api);
+    const marks = [...shadow(el).querySelectorAll('[part~="social-button"] svg[role="img"]')].map((svg) => svg.getAttribute('aria-label'));
+    expect(marks).to.deep.equal(['GitHub logo', 'Google logo']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows the sentence for perso_error on return from a provider, emits it, and removes it from the URL', async () => {
+    const before = location.href;
+    history.replaceState(null, '', `${location.pathname}?keep=1&perso_error=oauth_cancelled`);
+    try {
+      const api = new FakeApi()
+        .reply('GET', '/api/config', 200, orgConfig({ social: [{ id: 'github', name: 'GitHub' }] }))
+        .handle('POST', '/api/signin', () => apiError(401, 'invalid_credentials', 'Wrong email or password.'));
+      const errors: string[] = [];
+      document.addEventListener('perso-error', (e) => errors.push((e as CustomEvent<{ code: string }>).detail.code), { once: true });
+      const el = await formReady(api);
+      expect(alertText(el)).to.equal('Sign-in with the provider was cancelled. Try again, or use another way to sign in.');
+      expect(errors).to.deep.equal(['oauth_cancelled']);
+      expect(location.search).to.equal('?keep=1');
+      // Typing and sending again clears it, like any other alert.
+      signIn(el);
+      await waitUntil(() => alertText(el) !== undefined && !alertText(el)!.includes('cancelled'), 'the returned error stayed');
+    } finally {
+      history.replaceState(null, '', before);
+    }
+  });
+
+  it('leaves perso_error to the element that went to the provider', async () => {
+    const before = location.href;
+    sessionStorage.setItem('perso:social-from', 'perso-signup');
+    history.replaceState(null, '', `${location.pathname}?perso_error=oauth_unavailable`);
+    try {
+      const el = await formReady(new FakeApi());
+      expect(alertText(el)).to.equal(undefined);
+      expect(location.search).to.equal('?perso_error=oauth_unavailable');
+    } finally {
+      sessionStorage.removeItem('perso:social-from');
+      history.replaceState(null, '', before);
+    }
+  });
+
   it('requires both fields but no password length, and sends nothing while invalid', async () => {
     const api = new FakeApi();
     const el = await formReady(api);
