@@ -65,7 +65,8 @@ export class AuthMethods<T> implements ReactiveController {
   hostConnected(): void {
     this.#returned = takeSocialReturn(this.host.localName);
     const code = this.#returned.error;
-    if (code) this.options.socialFailed({ code, message: this.#returnedError(code) });
+    // After the first render, so the page's own listeners (added after the element was defined) hear it.
+    if (code) void this.host.updateComplete.then(() => this.options.socialFailed({ code, message: this.#returnedError(code) }));
   }
 
   /** Translated at render time: the element's language pack may still be loading at connect. */

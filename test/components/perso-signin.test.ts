@@ -86,6 +86,11 @@ describe('<perso-signin> form', () => {
     const el = await formReady(api);
     const marks = [...shadow(el).querySelectorAll('[part~="social-button"] svg[role="img"]')].map((svg) => svg.getAttribute('aria-label'));
     expect(marks).to.deep.equal(['GitHub logo', 'Google logo']);
+    // Drawn, not just named: the shapes must be SVG elements for the browser to paint them.
+    for (const svg of shadow(el).querySelectorAll('[part~="social-button"] svg')) {
+      expect(svg.querySelector('path')).to.be.instanceOf(SVGPathElement);
+      expect(svg.getBoundingClientRect().width).to.be.greaterThan(0);
+    }
     await expect(el).to.be.accessible();
   });
 

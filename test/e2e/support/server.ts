@@ -11,7 +11,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback port, for a server whose URL others must know before it starts. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -24,10 +25,11 @@ async function freePort(): Promise<number> {
 
 /**
  * The real server (`tsx server/main.ts`, as `npm start` runs it) on a free loopback port with a
- * fresh SQLite file and the dev outbox. Uses the kit already built in dist/.
+ * fresh SQLite file and the dev outbox. Uses the kit already built in dist/. `env.PERSO_PORT`
+ * picks the port (a provider's redirect URI names it before the server starts).
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+  const port = env.PERSO_PORT ? Number(env.PERSO_PORT) : await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'perso-e2e-'));
   const url = `http://localhost:${port}`;
   let log = '';
