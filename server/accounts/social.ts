@@ -158,7 +158,7 @@ async function applyAccountRules(
     const known = await tx.findIdentity(profile.provider, profile.subject);
     if (known) {
       if (flow.linkUserId && known.userId !== flow.linkUserId) throw new AccountError('identity_in_use');
-      return tx.findUserById(known.userId);
+      return sameTenant(deps, await tx.findUserById(known.userId), flow);
     }
     if (flow.linkUserId) {
       const user = await tx.findUserById(flow.linkUserId);
@@ -168,7 +168,7 @@ async function applyAccountRules(
     }
     if (!email) throw new AccountError('oauth_email_missing');
     if (!profile.emailVerified) return undefined;
-    return joinOrCreate(tx, { email, organizationId: flow.organizationId, identity, now });
+    return joinOrCreate(tx, { email, organizationId: flow.organizationId, identity, now, check: (user) => sameTenant(deps, user, flow) });
   });
   if (signedIn) return { kind: 'signed_in', user: signedIn, returnTo: flow.returnTo };
 
@@ -181,13 +181,30 @@ async function applyAccountRules(
   return { kind: 'verification_sent', attempt: opened.attempt, binding: opened.binding, returnTo: flow.returnTo };
 }
 
+/**
+ * Tenant isolation, as for a password sign-in: an account is signed in (or joined) only through
+ * a page its own organization allows, never through another organization's flow.
+ */
+function sameTenant(deps: AccountDeps, user: UserRecord | undefined, flow: StatePayload): UserRecord {
+  if (!user) throw new AccountError('oauth_invalid_state');
+  if (!allowedRedirect(deps.config.organizations.get(user.organizationId), flow.returnTo)) throw new AccountError('origin_not_allowed');
+  return user;
+}
+
 /** A provider-verified email: the verified account that has it gains the identity, or a new account is made. */
 async function joinOrCreate(
   tx: Store,
-  input: { email: string; organizationId: string; identity: { provider: string; subject: string; email: string | null; createdAt: number }; now: number },
+  input: {
+    email: string;
+    organizationId: string;
+    identity: { provider: string; subject: string; email: string | null; createdAt: number };
+    now: number;
+    check: (user: UserRecord) => UserRecord;
+  },
 ): Promise<UserRecord> {
   const existing = await tx.findUserByEmail(input.email);
   if (existing) {
+    input.check(existing);
     await tx.createIdentity({ ...input.identity, userId: existing.id });
     return existing;
   }

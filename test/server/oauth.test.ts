@@ -218,6 +218,30 @@ describe('account rules', () => {
     expect(errorOf(await signInWith(other, 'github', 'mine'))).toBe('identity_in_use');
     expect(await h.store.findIdentity('github', '301')).toMatchObject({ userId: user.id });
   });
+
+  it('never signs into or joins an account of another organization through this one’s flow', async () => {
+    const file = {
+      organizations: [
+        { id: 'default', name: 'Default', methods: { social: ['github'] } },
+        { id: 'acme', name: 'Acme', allowedOrigins: ['https://acme.example'], methods: { social: ['github'] } },
+      ],
+    };
+    const tenants = createHarness({ config: testConfig(githubEnv(github), file) });
+    try {
+      await tenants.signUpVerified('tenant@example.com');
+      githubUser('tenant', 601, [{ email: 'tenant@example.com', primary: true, verified: true }]);
+      const browser = tenants.newBrowser();
+      const started = await browser.call('GET', `/api/oauth/github/start?organization=acme&return_to=${encodeURIComponent('https://acme.example/app')}`);
+      const callback = await loginAtProvider(started.headers.get('location')!, 'tenant', callbackPrefix('github'));
+      const landed = await back(browser, callback);
+      expect(landed.origin).toBe('https://acme.example');
+      expect(errorOf(landed)).toBe('origin_not_allowed');
+      expect(await tenants.store.findIdentity('github', '601')).toBeUndefined();
+      expect(browser.cookie).toBeUndefined();
+    } finally {
+      await tenants.close();
+    }
+  });
 });
 
 describe('state', () => {
