@@ -158,6 +158,20 @@ export class AuthMethods<T> implements ReactiveController {
     return html`<form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${submit}>${this.fields.render({ busy, withPassword: false })}</form>`;
   }
 
+  /**
+   * For a signed-in person: the providers they can add. The server links the provider to the
+   * session's account; a refusal (`identity_in_use`) comes back here, so it shows here too.
+   */
+  renderLinking(config: OrganizationConfig): TemplateResult | typeof nothing {
+    if (config.methods.social.length === 0) return nothing;
+    const t = this.host.localize.t;
+    return html`
+      <p class="lead">${t.term('social.linkLead')}</p>
+      ${this.#renderReturned(undefined)}
+      ${renderAlternatives(t, { social: config.methods.social, disabled: false, onSocial: this.#continueWith })}
+    `;
+  }
+
   #renderReturned(alert: string | undefined): TemplateResult | typeof nothing {
     const { error, attempt } = this.#returned;
     if (alert ?? error) return renderAlert(alert ?? this.#returnedError(error!));

@@ -224,7 +224,7 @@ export class PersoSignin extends PersoElement {
       case 'pending':
         return this.#gate.renderPending(this.localize.t, this.localize.t.term('signin.heading'));
       case 'signed-in':
-        return this.#signOut.render(this.localize.t, this.#gate.user!, this.alert);
+        return html`${this.#signOut.render(this.localize.t, this.#gate.user!, this.alert)}${this.#methods.renderLinking(this.#gate.config!)}`;
       case 'ready':
         return this.#renderView();
     }

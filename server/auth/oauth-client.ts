@@ -33,7 +33,7 @@ export interface OAuthClients {
   finish(provider: SocialProvider, callbackUrl: URL, checks: FlowChecks): Promise<ProviderProfile>;
 }
 
-const isLoopbackHttp = (url: string) => new URL(url).protocol === 'http:';
+const isPlainHttp = (url: string) => new URL(url).protocol === 'http:';
 
 /** A provider that does not answer in this long is reported as unavailable, not waited on. */
 const DEFAULT_TIMEOUT_S = 10;
@@ -56,12 +56,12 @@ export function createOAuthClients(config: Pick<AppConfig, 'publicUrl'>, options
         provider.clientId,
         provider.clientSecret,
       );
-      if (isLoopbackHttp(endpoints.baseUrl)) oidc.allowInsecureRequests(configuration);
+      if (isPlainHttp(endpoints.baseUrl)) oidc.allowInsecureRequests(configuration);
       configuration.timeout = timeout;
       return configuration;
     }
     const configuration = await oidc.discovery(new URL(endpoints.issuer), provider.clientId, provider.clientSecret, undefined, {
-      execute: isLoopbackHttp(endpoints.issuer) ? [oidc.allowInsecureRequests] : [],
+      execute: isPlainHttp(endpoints.issuer) ? [oidc.allowInsecureRequests] : [],
       timeout,
     });
     configuration.timeout = timeout;

@@ -59,9 +59,10 @@ export function oauthRoutes(s: Services) {
   const deps = { ...s.accounts, oauth: s.oauth };
   const address = (c: Context) => clientRateLimitKey(c, config.trustProxy);
   const locale = (c: Context) => pickLocale(undefined, requestHeader(c, 'accept-language'));
+  // The tab leaves with a sentence to show even when something broke on our side.
   const fail = (c: Context, returnTo: string, error: unknown) => {
-    if (!(error instanceof AccountError)) throw error;
-    return c.redirect(withParam(returnTo, 'perso_error', error.code), 303);
+    if (!(error instanceof AccountError)) s.log(`Social sign-in failed on ${c.req.path}`, error);
+    return c.redirect(withParam(returnTo, 'perso_error', error instanceof AccountError ? error.code : 'internal_error'), 303);
   };
 
   return new OpenAPIHono()

@@ -115,6 +115,27 @@ describe('<perso-signin> form', () => {
     }
   });
 
+  it('offers the providers to a signed-in person, to link one, and shows a refused link there', async () => {
+    const before = location.href;
+    history.replaceState(null, '', `${location.pathname}?perso_error=identity_in_use`);
+    try {
+      const api = new FakeApi()
+        .reply('GET', '/api/session', 200, { user: testUser })
+        .reply('GET', '/api/config', 200, orgConfig({ social: [{ id: 'github', name: 'GitHub' }] }));
+      const el = await mountSignin(api);
+      await shown(el, 'Signed in as ada@example.com');
+      expect(text(el)).to.contain('Add another way to sign in');
+      expect(alertText(el)).to.equal('This provider account is already linked to another account. Sign in to that account instead.');
+      const visited: string[] = [];
+      (el as unknown as { navigate: (url: string) => void }).navigate = (url) => visited.push(url);
+      button(el, 'Continue with GitHub').click();
+      expect(new URL(visited[0]!).pathname).to.equal('/api/oauth/github/start');
+      await expect(el).to.be.accessible();
+    } finally {
+      history.replaceState(null, '', before);
+    }
+  });
+
   it('leaves perso_error to the element that went to the provider', async () => {
     const before = location.href;
     sessionStorage.setItem('perso:social-from', 'perso-signup');

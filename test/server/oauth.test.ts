@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOAuthClients } from '../../server/auth/oauth-client.js';
+import { createOAuthClients, type OAuthClients } from '../../server/auth/oauth-client.js';
 import type { AppConfig } from '../../server/config.js';
 import { githubEnv, type GithubMock, startGithubMock } from './github-mock.js';
 import { type Browser, createHarness, type Harness, ORIGIN, testConfig } from './helpers.js';
@@ -310,6 +310,24 @@ describe('return_to and provider failures', () => {
       expect(errorOf(await back(browser, callback))).toBe('oauth_unavailable');
       expect(Date.now() - began).toBeLessThan(5_000);
       expect(await session(browser)).toBeUndefined();
+    }
+  });
+
+  it('brings a failure on our side back to return_to as internal_error, never as JSON in the tab', async () => {
+    const broken: OAuthClients = {
+      authorizationUrl: async (_provider, checks) => new URL(`${github.baseUrl}/login/oauth/authorize?state=${checks.state}`),
+      finish: async () => {
+        throw new Error('a bug');
+      },
+    };
+    const other = createHarness({ config, oauth: broken });
+    try {
+      const authorize = await start(other, 'github');
+      const landed = await back(other, new URL(`${callbackPrefix('github')}?code=c&state=${authorize.searchParams.get('state')}`));
+      expect(landed.origin + landed.pathname).toBe(APP);
+      expect(errorOf(landed)).toBe('internal_error');
+    } finally {
+      await other.close();
     }
   });
 

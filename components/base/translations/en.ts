@@ -59,6 +59,7 @@ export const en = {
   'field.code': 'Verification code',
   'social.mark': '{provider} logo',
   'social.verifyEmail': 'We sent you an email to confirm your address. Open its link in this browser, or sign in again once it is verified.',
+  'social.linkLead': 'Add another way to sign in',
   'social.continue': 'Continue with {provider}',
   'keys.signedOut': 'Sign in to manage your API keys',
   'keys.formTitle': 'Create New API Key',

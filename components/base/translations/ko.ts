@@ -61,6 +61,7 @@ export const ko: Messages = {
   'field.code': '인증 코드',
   'social.mark': '{provider} 로고',
   'social.verifyEmail': '주소 확인 메일을 보냈어요. 이 브라우저에서 메일의 링크를 열어 주세요. 확인이 끝나면 다시 로그인할 수 있어요.',
+  'social.linkLead': '다른 로그인 방법 추가',
   'social.continue': '{provider}(으)로 계속하기',
   'keys.signedOut': 'API 키를 관리하려면 로그인하세요',
   'keys.formTitle': '새 API 키 만들기',
