@@ -3,19 +3,16 @@
  * same real server, with 1,000 and with 1,000,000 keys in the database, plus the database
  * writes the server makes per verified request.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type KeyCheckCost, measureKeyCheck } from './key-check.js';
 import type { LoadResult, LoadSpec } from './load.js';
+import { runLoad } from './run-load.js';
 import { type BenchOptions, goal, median, type Section } from './section.js';
 import { installWriteCounter, readWrites, seedDatabase, type SeedResult } from './seed.js';
 import { startServer } from './server-process.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 3;
 const SMALL = { keys: 1_000, users: 100 };
@@ -23,8 +20,6 @@ const SMALL = { keys: 1_000, users: 100 };
 const KEYS_IN_USE = CONNECTIONS;
 /** Below this share of a core while saturated, the server was waiting for the CPU, not working. */
 const CONTENDED_CPU = 0.85;
-
-const run = promisify(execFile);
 
 interface RouteRun extends LoadResult {
   /** Share of one core the server process used during the run. */
@@ -60,11 +55,6 @@ interface DatabaseMeasurement {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const fixed = (n: number, digits = 3) => n.toFixed(digits);
 
-async function load(spec: LoadSpec): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], { cwd: ROOT, maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as LoadResult;
-}
-
 async function measureDatabase(seed: SeedResult, options: BenchOptions): Promise<DatabaseMeasurement> {
   installWriteCounter(seed.path);
   const server = await startServer(seed.path);
@@ -75,7 +65,7 @@ async function measureDatabase(seed: SeedResult, options: BenchOptions): Promise
   const measured = async (spec: LoadSpec, label: string): Promise<RouteRun> => {
     const cpuBefore = server.cpuSeconds();
     const started = performance.now();
-    const result = await load(spec);
+    const result = await runLoad(spec);
     const cpu = server.cpuSeconds() - cpuBefore;
     const serverCpu = cpu / ((performance.now() - started) / 1000);
     const serverCpuMicrosPerRequest = (cpu * 1e6) / result.total;

@@ -16,13 +16,23 @@ declare module 'autocannon' {
   interface Client {
     setHeaders(headers: Record<string, string>): void;
   }
+  interface RawRequest {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
   interface Options {
     url: string;
     connections?: number;
     duration?: number;
+    amount?: number;
+    overallRate?: number;
     pipelining?: number;
+    method?: string;
     headers?: Record<string, string>;
     setupClient?: (client: Client) => void;
+    requests?: (RawRequest & { setupRequest?: (request: RawRequest) => RawRequest })[];
   }
   export interface Result {
     requests: Histogram;

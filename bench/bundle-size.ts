@@ -16,7 +16,7 @@ export const KIT_BUDGET_GZIP_BYTES = 20_000;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = `${ROOT}dist/`;
-const ENTRIES = ['perso-kit.js', 'perso-signup.js', 'perso-signin.js', 'perso-api-keys.js'] as const;
+const ENTRIES = ['perso-kit.js', 'perso-signup.js', 'perso-signin.js', 'perso-api-keys.js', 'perso-passkeys.js'] as const;
 /** Static imports only (`from"./x.js"`, `import"./x.js"`); `import(…)` is a lazy chunk. */
 const STATIC_IMPORT = /(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g;
 const DYNAMIC_IMPORT = /import\(\s*[`"'](\.{1,2}\/[^`"']+)[`"']\s*\)/g;
@@ -40,6 +40,8 @@ export interface BundleSizes {
   kitGzipBytes: number;
   /** The Korean strings, fetched only by pages in Korean. */
   koreanGzipBytes: number;
+  /** @simplewebauthn/browser, fetched only once a passkey method is shown or used. */
+  webauthnGzipBytes: number;
   /** Lit's chunk, part of every entry. */
   litGzipBytes: number;
   budgetGzipBytes: number;
@@ -81,6 +83,8 @@ export async function measureBundle(options: { build?: boolean } = {}): Promise<
   for (const entry of ENTRIES) entries.push(await measureEntry(entry, lazy));
   const korean = [...lazy].find((file) => /(^|\/)ko-[^/]*\.js$/.test(file));
   if (!korean) throw new Error('No lazily loaded Korean chunk (chunks/ko-*.js) in dist/.');
+  const webauthn = [...lazy].find((file) => /(^|\/)webauthn-[^/]*\.js$/.test(file));
+  if (!webauthn) throw new Error('No lazily loaded WebAuthn chunk (chunks/webauthn-*.js) in dist/.');
   const lit = entries[0]!.files.find((f) => /(^|\/)lit-[^/]*\.js$/.test(f.file));
   if (!lit) throw new Error('No shared Lit chunk (chunks/lit-*.js) in dist/.');
   const kitGzipBytes = entries[0]!.gzipBytes;
@@ -88,6 +92,7 @@ export async function measureBundle(options: { build?: boolean } = {}): Promise<
     entries,
     kitGzipBytes,
     koreanGzipBytes: (await measureFile(korean)).gzipBytes,
+    webauthnGzipBytes: (await measureFile(webauthn)).gzipBytes,
     litGzipBytes: lit.gzipBytes,
     budgetGzipBytes: KIT_BUDGET_GZIP_BYTES,
     withinBudget: kitGzipBytes <= KIT_BUDGET_GZIP_BYTES,
@@ -103,6 +108,7 @@ export const bundleSizeSection: Section = {
     const sizes = await measureBundle();
     for (const { entry, files, gzipBytes } of sizes.entries) console.log(`  ${entry.padEnd(20)} ${kb(gzipBytes).padStart(8)} gzip  (${files.length} files)`);
     console.log(`  ${'Korean pack'.padEnd(20)} ${kb(sizes.koreanGzipBytes).padStart(8)} gzip  (loaded only on Korean pages)`);
+    console.log(`  ${'WebAuthn library'.padEnd(20)} ${kb(sizes.webauthnGzipBytes).padStart(8)} gzip  (loaded only when a passkey method is on)`);
     console.log(`  ${'of which Lit'.padEnd(20)} ${kb(sizes.litGzipBytes).padStart(8)} gzip  (${Math.round((100 * sizes.litGzipBytes) / sizes.kitGzipBytes)}% of the kit)`);
     return {
       name: 'bundle-size',

@@ -10,6 +10,15 @@ export interface LoadSpec {
   durationSeconds: number;
   /** One Authorization header value per connection, round robin; none for the bare route. */
   authorizations?: string[];
+  /**
+   * POST sign-ins, each with a new email from a new client (X-Forwarded-For: a new IPv6 /64),
+   * as a flood spread over many addresses would send them. Numbered from `firstIndex`.
+   */
+  signInFlood?: { firstIndex: number };
+  /** Stop after this many requests instead of after `durationSeconds`. */
+  amount?: number;
+  /** Requests per second over all connections: latency at a steady load, not at saturation. */
+  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -19,16 +28,34 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; average: number };
+  /** Answers per HTTP status. */
+  statuses: Record<string, number>;
+}
+
+/** The n-th flood sign-in: its own email and its own /64. */
+function floodRequest(n: number) {
+  const high = ((n >>> 16) & 0xffff).toString(16);
+  const low = (n & 0xffff).toString(16);
+  return {
+    method: 'POST',
+    path: '/api/signin',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': `2001:db8:${high}:${low}::1` },
+    body: JSON.stringify({ email: `flood${n}@bench.example`, password: 'not the password' }),
+  };
 }
 
 async function main(spec: LoadSpec): Promise<LoadResult> {
   let next = 0;
   const keys = spec.authorizations;
+  let n = spec.signInFlood?.firstIndex ?? 0;
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
     duration: spec.durationSeconds,
+    amount: spec.amount,
+    overallRate: spec.overallRate,
     setupClient: keys?.length ? (client) => client.setHeaders({ authorization: keys[next++ % keys.length]! }) : undefined,
+    requests: spec.signInFlood ? [{ setupRequest: (request) => ({ ...request, ...floodRequest(n++) }) }] : undefined,
   });
   const total = result.requests.total;
   return {
@@ -38,6 +65,7 @@ async function main(spec: LoadSpec): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, average: result.latency.average },
+    statuses: Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count])),
   };
 }
 

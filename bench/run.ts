@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs each section in turn, prints its goals and writes one combined JSON to
- * bench/results/. Options: --duration=SECONDS --runs=N --large-keys=N --only=name,name.
+ * bench/results/. Options: --duration=SECONDS --runs=N --large-keys=N --flood-requests=N --only=name,name.
  * A new section is one more entry in SECTIONS.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,9 +8,10 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { apiKeysSection } from './api-keys.js';
 import { bundleSizeSection } from './bundle-size.js';
+import { hostileLoadSection } from './hostile-load.js';
 import type { BenchOptions, Section, SectionResult } from './section.js';
 
-const SECTIONS: Section[] = [bundleSizeSection, apiKeysSection];
+const SECTIONS: Section[] = [bundleSizeSection, apiKeysSection, hostileLoadSection];
 
 function parseOptions(argv: string[]): BenchOptions & { only?: string[] } {
   const flags = new Map(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string]));
@@ -23,6 +24,8 @@ function parseOptions(argv: string[]): BenchOptions & { only?: string[] } {
     durationSeconds: number('duration', 10),
     runs: number('runs', 3),
     largeKeys: number('large-keys', 1_000_000),
+    // 10^6 takes about half an hour on the shared 2-core machine; see README "Benchmarks".
+    floodRequests: number('flood-requests', 200_000),
     only: flags.get('only')?.split(','),
   };
 }

@@ -25,6 +25,8 @@ export interface BenchOptions {
   runs: number;
   /** Keys in the large database. */
   largeKeys: number;
+  /** Requests in the distinct-client memory flood. */
+  floodRequests: number;
 }
 
 export interface Section {

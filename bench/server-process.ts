@@ -11,6 +11,12 @@ export interface ServerProcess {
   url: string;
   /** CPU seconds the server process has used so far (Linux /proc), NaN elsewhere. */
   cpuSeconds(): number;
+  /** Resident memory now, in bytes (Linux /proc), NaN elsewhere or once the process is gone. */
+  rssBytes(): number;
+  /** False once the process has exited, whatever the reason. */
+  alive(): boolean;
+  /** Everything it printed. */
+  output(): string;
   /** SIGTERM and wait: the server flushes pending key usage before it exits. */
   stop(): Promise<number | null>;
 }
@@ -24,7 +30,8 @@ export const freePort = () =>
     probe.on('error', reject);
   });
 
-export async function startServer(dbPath: string): Promise<ServerProcess> {
+/** Starts the server on `dbPath`; `env` adds or overrides variables (e.g. PERSO_TRUST_PROXY). */
+export async function startServer(dbPath: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
@@ -38,11 +45,18 @@ export async function startServer(dbPath: string): Promise<ServerProcess> {
       PERSO_CONFIG: '',
       SMTP_URL: '',
       DATABASE_URL: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let running = true;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running = false;
+      resolve(code);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk;
@@ -63,6 +77,16 @@ export async function startServer(dbPath: string): Promise<ServerProcess> {
         return Number.NaN;
       }
     },
+    rssBytes() {
+      try {
+        const line = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
+        return line ? Number(line[1]) * 1024 : Number.NaN;
+      } catch {
+        return Number.NaN;
+      }
+    },
+    alive: () => running,
+    output: () => output,
     async stop() {
       child.kill('SIGTERM');
       const code = await exited;

@@ -5,6 +5,7 @@
 export { PersoSignup } from './signup/perso-signup.js';
 export { PersoSignin } from './signin/perso-signin.js';
 export { PersoApiKeys } from './api-keys/perso-api-keys.js';
+export { PersoPasskeys } from './passkeys/perso-passkeys.js';
 
 export { PersoElement } from './base/perso-element.js';
 export { PersoClient, type SessionListener } from './client/api-client.js';
@@ -12,13 +13,15 @@ export { ApiError } from './client/api-error.js';
 export { clientContext, sharedClient } from './client/context.js';
 export { Localizer, registerTranslation, type Messages } from './base/localize.js';
 export type { MessageKey } from './base/translations/en.js';
-export type { ApiKey, CreatedApiKey, ErrorBody, OrganizationConfig, SocialProvider, User } from './client/types.js';
+export type { ApiKey, CreatedApiKey, ErrorBody, OrganizationConfig, Passkey, PasskeyList, SocialProvider, User } from './client/types.js';
 export type {
   PersoErrorDetail,
   PersoEventMap,
   PersoEventName,
   PersoKeyCreatedDetail,
   PersoKeyDeletedDetail,
+  PersoPasskeyAddedDetail,
+  PersoPasskeyRemovedDetail,
   PersoSignedInDetail,
   PersoSignedUpDetail,
   SignUpMethod,

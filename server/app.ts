@@ -16,6 +16,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { demoRoutes } from './routes/demo.js';
 import { devRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
+import { passkeyRoutes } from './routes/passkeys.js';
 import { v1Routes } from './routes/v1.js';
 import type { Services } from './services.js';
 import type { Store } from './store/types.js';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps) {
     .route('/', accountRoutes(services))
     .route('/', accountPages(services))
     .route('/', apiKeyRoutes(services))
+    .route('/', passkeyRoutes(services))
     .route('/', v1Routes(services))
     .route('/', healthRoutes());
 
@@ -116,7 +118,7 @@ export function createApp(deps: AppDeps) {
       info: {
         title: 'Perso kit reference server',
         version: '0.1.0',
-        description: 'Accounts, email verification, sessions and API keys. Errors: {"error":{"code","message","fields?"}}.',
+        description: 'Accounts, email verification, passkeys, sessions and API keys. Errors: {"error":{"code","message","fields?"}}.',
       },
       servers: [{ url: deps.config.publicUrl }],
     });

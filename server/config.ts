@@ -28,6 +28,11 @@ export interface AppConfig {
   mailFrom: string;
   /** Serve the demo page and the built kit at `/`. */
   demo: boolean;
+  /**
+   * WebAuthn relying party: `rpId` is a bare host name (never a port) that the public URL's host
+   * equals or ends with; `rpName` is shown by the browser, the organization's name when unset.
+   */
+  webauthn: { rpId: string; rpName?: string };
 }
 
 export interface ServerConfig extends AppConfig {
@@ -70,6 +75,11 @@ const envSchema = z.object({
   PERSO_SESSION_DAYS: z.coerce.number().positive().max(365).default(30),
   PERSO_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
   PERSO_DEMO: bool.default(true),
+  PERSO_RP_ID: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'must be a bare host name such as example.com (no scheme, no port)')
+    .optional(),
+  PERSO_RP_NAME: z.string().min(1).max(100).optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -177,6 +187,12 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
       organizations.set(org.id, { ...org, allowedOrigins: [...new Set([...own, ...extraOrigins, ...org.allowedOrigins])] });
     }
   }
+  const publicHost = new URL(publicUrl).hostname;
+  const rpId = (e.PERSO_RP_ID ?? publicHost).toLowerCase();
+  // The browser refuses a relying party id that is not the page's host or a parent domain of it.
+  if (e.PERSO_RP_ID && publicHost !== rpId && !publicHost.endsWith(`.${rpId}`)) {
+    problems.push(`PERSO_RP_ID: "${e.PERSO_RP_ID}" is neither the public URL's host (${publicHost}) nor a parent domain of it`);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -196,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
     maxKeysPerUser: e.PERSO_MAX_KEYS_PER_USER,
     devOutbox: !production && (e.PERSO_DEV_OUTBOX ?? LOOPBACK.has(new URL(publicUrl).hostname)),
     demo: e.PERSO_DEMO,
+    webauthn: { rpId, rpName: e.PERSO_RP_NAME },
   };
 }
 

@@ -23,28 +23,40 @@ const limitBody = bodyLimit({
   },
 });
 
+/** 415 for a body that isn't JSON, 400 for JSON that doesn't parse; the parse is kept for the route. */
+async function parseJsonBody(c: Context): Promise<void> {
+  const text = await c.req.text();
+  if (text.length === 0) return;
+  const type = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
+  if (!JSON_TYPE.test(type)) throw new AppError(415, 'unsupported_media_type');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError(400, 'invalid_json');
+  }
+  // Hono's `json()` would parse the text again for the route's validator: hand it this parse.
+  (c.req as { json: () => Promise<unknown> }).json = () => Promise.resolve(parsed);
+}
+
 /**
  * 413 over 64 KiB, 415 for a body that isn't JSON, 400 for JSON that doesn't parse — before any
  * handler runs. Reads carry no body, so they skip it (it would cost every GET a body check).
+ * With a Content-Length (Node's parser holds the body to it) the size is checked from the
+ * header and the body read straight from Node: `bodyLimit` would first turn the request into a
+ * full Fetch Request, the largest cost of a refused sign-in in a flood. Chunked bodies still
+ * go through `bodyLimit`, which counts as it reads.
  */
 export const jsonBodyOnly = (): MiddlewareHandler => async (c, next) => {
   if (!UNSAFE.has(c.req.method)) return next();
+  const length = requestHeader(c, 'content-length');
+  if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined) {
+    if (Number(length) > MAX_BODY) throw new AppError(413, 'payload_too_large');
+    await parseJsonBody(c);
+    return next();
+  }
   return limitBody(c, async () => {
-    if (c.req.raw.body !== null) {
-      const text = await c.req.text();
-      if (text.length > 0) {
-        const type = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
-        if (!JSON_TYPE.test(type)) throw new AppError(415, 'unsupported_media_type');
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          throw new AppError(400, 'invalid_json');
-        }
-        // Hono's `json()` would parse the text again for the route's validator: hand it this parse.
-        (c.req as { json: () => Promise<unknown> }).json = () => Promise.resolve(parsed);
-      }
-    }
+    await parseJsonBody(c);
     await next();
   });
 };
@@ -77,7 +89,7 @@ export function corsForAllowedOrigins(allowed: ReadonlySet<string>, originAllowe
 export type OriginPolicy = (c: Context, origin: string) => Promise<boolean>;
 
 /** Routes that act for the organization they name (sign-up, sign-in…): the route checks that one. */
-const ORGANIZATION_ROUTES = /^\/api\/(config|signup|signin|verify-email|password-reset)(\/|$)/;
+const ORGANIZATION_ROUTES = /^\/api\/(config|signup|signin|verify-email|password-reset|passkeys\/signup|passkeys\/signin)(\/|$)/;
 
 /**
  * Tenant isolation: a request with a session is judged by the session user's organization's
@@ -180,6 +192,12 @@ const ACCOUNT_STATUS: Record<AccountErrorCode, ContentfulStatusCode> = {
   invalid_credentials: 401,
   email_not_verified: 403,
   rate_limited: 429,
+  invalid_challenge: 400,
+  passkey_rejected: 400,
+  passkey_unknown: 401,
+  passkey_exists: 409,
+  last_sign_in_method: 409,
+  not_found: 404,
 };
 
 /** The HTTP answer for a refusal of the account rules. */

@@ -1,6 +1,7 @@
 // First: sets UV_THREADPOOL_SIZE before anything starts libuv's thread pool.
 import './threadpool.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
@@ -14,8 +15,17 @@ import { MailQueue } from './mail/queue.js';
 import { createSmtpMailer } from './mail/smtp.js';
 import { openSqliteStore } from './store/sqlite.js';
 
+/**
+ * Under a flood V8 lets the heap grow to about 4× what is live before collecting, so a server
+ * whose live memory is bounded (rate-limit tables have fixed caps) still went from 115 to
+ * 254 MiB in 20,000 refused sign-ins. Growing by at most 30 % over the live set kept it at
+ * 154 MiB for the same throughput. V8 reads this at every collection, so setting it now works.
+ */
+const HEAP_GROWING_PERCENT = 30;
+
 /** The only module that reads the environment: configure, open the store, serve, shut down cleanly. */
 function start(): void {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   let config;
   try {
     config = loadConfig(process.env, (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined));

@@ -135,3 +135,65 @@ export const WhoAmI = z.object({
 
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { description: `Error ${s}`, content: { 'application/json': { schema: ErrorResponse } } }]));
+
+const Base64Url = z.string().max(16_384).regex(/^[\w-]*$/, { error: 'Use base64url.' });
+const ClientExtensionResults = z.record(z.string(), z.unknown()).default({});
+
+/** A WebAuthn creation answer as @simplewebauthn/browser sends it; checked in depth by the server library. */
+export const RegistrationResponse = z
+  .looseObject({
+    id: Base64Url.min(1),
+    rawId: Base64Url.min(1),
+    type: z.literal('public-key'),
+    response: z.looseObject({ clientDataJSON: Base64Url.min(1), attestationObject: Base64Url.min(1), transports: z.array(z.string().max(32)).max(10).optional() }),
+    clientExtensionResults: ClientExtensionResults,
+    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  })
+  .openapi('PasskeyRegistrationResponse');
+
+/** A WebAuthn assertion as @simplewebauthn/browser sends it. */
+export const AuthenticationResponse = z
+  .looseObject({
+    id: Base64Url.min(1),
+    rawId: Base64Url.min(1),
+    type: z.literal('public-key'),
+    response: z.looseObject({ clientDataJSON: Base64Url.min(1), authenticatorData: Base64Url.min(1), signature: Base64Url.min(1), userHandle: Base64Url.optional() }),
+    clientExtensionResults: ClientExtensionResults,
+    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  })
+  .openapi('PasskeyAuthenticationResponse');
+
+export const PasskeyOptions = z
+  .object({ options: z.looseObject({ challenge: z.string() }).openapi({ description: 'PublicKeyCredential options JSON for @simplewebauthn/browser.' }) })
+  .openapi('PasskeyOptions');
+
+export const PasskeySignUpOptionsBody = z.object({ email: Email, organization: OrganizationId.optional() }).openapi('PasskeySignUpOptions');
+
+export const PasskeySignUpVerifyBody = z
+  .object({
+    email: Email,
+    response: RegistrationResponse,
+    redirect: z.url({ protocol: /^https?$/, error: 'Use an absolute http(s) URL.' }).max(2048).optional(),
+    locale: Locale.optional(),
+  })
+  .openapi('PasskeySignUp');
+
+export const PasskeySignInOptionsBody = z.object({ organization: OrganizationId.optional() }).openapi('PasskeySignInOptions');
+
+export const PasskeySignInBody = z.object({ response: AuthenticationResponse }).openapi('PasskeySignIn');
+
+export const AddPasskeyBody = z.object({ response: RegistrationResponse }).openapi('AddPasskey');
+
+export const Passkey = z
+  .object({
+    id: z.string(),
+    name: z.string().openapi({ example: 'Chrome on macOS' }),
+    credentialId: z.string().openapi({ description: 'The WebAuthn credential id (base64url), e.g. for `PublicKeyCredential.signalUnknownCredential`.' }),
+    deviceType: z.enum(['singleDevice', 'multiDevice']),
+    backedUp: z.boolean(),
+    createdAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable(),
+  })
+  .openapi('Passkey');
+
+export const PasskeyList = z.object({ passkeys: z.array(Passkey), rpId: z.string().openapi({ example: 'example.com' }) });

@@ -3,7 +3,7 @@ import type { Decorator } from '@storybook/web-components-vite';
 import { render } from 'lit';
 import { PersoClient } from '../components/client/api-client.js';
 import { clientContext } from '../components/client/context.js';
-import type { ApiKey, OrganizationConfig, User } from '../components/client/types.js';
+import type { ApiKey, OrganizationConfig, Passkey, User } from '../components/client/types.js';
 
 /**
  * A fake Perso server for stories: `fetch` answered in memory, with the shapes of API.md, so
@@ -104,6 +104,11 @@ export const demoKeys = (): ApiKey[] => [
   { id: 'key_1', name: 'Old staging key', maskedKey: 'pak-77f3…e812', expiresAt: ago(5 * DAY), lastUsedAt: ago(20 * DAY), createdAt: ago(120 * DAY), usage: [...usage(40).slice(0, 10), ...Array(20).fill(0)] },
 ];
 
+export const demoPasskeys = (): Passkey[] => [
+  { id: 'pk_2', name: 'Chrome on macOS', credentialId: 'bGFwdG9w', deviceType: 'multiDevice', backedUp: true, createdAt: ago(30 * DAY), lastUsedAt: ago(2 * 60_000) },
+  { id: 'pk_1', name: 'Safari on iOS', credentialId: 'cGhvbmU', deviceType: 'singleDevice', backedUp: false, createdAt: ago(90 * DAY), lastUsedAt: null },
+];
+
 /** The verification code the fake server accepts. */
 export const DEMO_CODE = '123456';
 
@@ -113,6 +118,7 @@ export interface MockApiOptions {
   organization?: OrganizationConfig['organization'];
   methods?: Partial<OrganizationConfig['methods']>;
   keys?: ApiKey[];
+  passkeys?: Passkey[];
   /** Replace single routes, e.g. `{ 'POST /api/signin': reply.error(401, …) }`. */
   routes?: MockRoutes;
   latency?: number;
@@ -122,6 +128,7 @@ export interface MockApiOptions {
 export function mockApi(options: MockApiOptions = {}): MockRoutes {
   let user = options.user ?? null;
   let keys = options.keys ?? [];
+  let passkeys = options.passkeys ?? [];
   const unauthenticated = reply.error(401, 'unauthenticated', 'Sign in to continue.');
   const config: OrganizationConfig = {
     organization: options.organization ?? { id: 'default', name: 'Acme Cloud' },
@@ -164,6 +171,13 @@ export function mockApi(options: MockApiOptions = {}): MockRoutes {
       const before = keys.length;
       keys = keys.filter((key) => key.id !== request.params.id);
       return keys.length < before ? { status: 204 } : reply.error(404, 'not_found', 'There is nothing at this address.')(request);
+    },
+    'GET /api/passkeys': (request) => (user ? { status: 200, body: { passkeys, rpId: 'localhost' } } : unauthenticated(request)),
+    'DELETE /api/passkeys/:id': (request) => {
+      if (!user) return unauthenticated(request);
+      if (passkeys.length === 1) return reply.error(409, 'last_sign_in_method', 'This is your only way to sign in.')(request);
+      passkeys = passkeys.filter((passkey) => passkey.id !== request.params.id);
+      return { status: 204 };
     },
     ...options.routes,
   };

@@ -58,8 +58,9 @@ export class CredentialFields {
     this.host.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus();
   }
 
-  render(options: { busy: boolean; withPassword?: boolean }): TemplateResult {
-    return html`${this.#renderEmail(options.busy)}${options.withPassword === false ? nothing : this.#renderPassword(options.busy)}`;
+  /** `webauthn`: the email field's autofill also offers passkeys (sign-in). */
+  render(options: { busy: boolean; withPassword?: boolean; webauthn?: boolean }): TemplateResult {
+    return html`${this.#renderEmail(options.busy, options.webauthn === true)}${options.withPassword === false ? nothing : this.#renderPassword(options.busy)}`;
   }
 
   #problem(field: CredentialField): MessageKey | undefined {
@@ -100,7 +101,7 @@ export class CredentialFields {
     return error ? html`<p id="${field}-error" class="field-error" role="alert" part="error field-error">${error}</p>` : nothing;
   }
 
-  #renderEmail(busy: boolean): TemplateResult {
+  #renderEmail(busy: boolean, webauthn: boolean): TemplateResult {
     return html`
       <div class="field" part="field">
         <label for="email" part="label">${this.host.localize.t.term('field.email')}</label>
@@ -109,7 +110,7 @@ export class CredentialFields {
           name="email"
           type="email"
           part="input"
-          autocomplete="username"
+          autocomplete=${webauthn ? 'username webauthn' : 'username'}
           autocapitalize="none"
           spellcheck="false"
           required

@@ -5,6 +5,7 @@ import type { MessageKey } from '../base/translations/en.js';
 import { ApiError } from '../client/api-error.js';
 import type { OrganizationConfig, SocialProvider } from '../client/types.js';
 import { CredentialFields } from './credentials.js';
+import { passkeysSupported } from './passkey.js';
 import { describeError } from './errors.js';
 import { renderAlert, renderAlternatives, renderDivider, renderHeader } from './views.js';
 
@@ -27,6 +28,8 @@ export interface AuthMethodsOptions<T> {
   failed(error: unknown, email: string): void;
   /** Leaves the page for a social provider's sign-in. */
   continueWith(provider: SocialProvider): void;
+  /** The passkey button's ceremony (see passkey-flow.ts); without it no passkey button shows. */
+  passkey?: { busy(): boolean; start(): void; prepare(): void };
 }
 
 /** A failed request, split between the fields and the alert. */
@@ -88,37 +91,57 @@ export class AuthMethods<T> {
 
   #continueWith = (provider: SocialProvider): void => this.options.continueWith(provider);
 
-  // The WebAuthn ceremony arrives with the server's passkey routes (API.md §3); until then no
-  // organization config enables passkeys, so this button is never shown.
-  #startPasskey = (): void => {};
+  /** Whether the passkey method shows: enabled by the organization and possible in this browser. */
+  passkeyOffered(config: OrganizationConfig): boolean {
+    return config.methods.passkey && this.options.passkey !== undefined && passkeysSupported();
+  }
 
   /** `formFooter` goes under the submit button, e.g. "Forgot password?". */
   render(config: OrganizationConfig, alert?: string, formFooter: TemplateResult | typeof nothing = nothing): TemplateResult {
     const { labels } = this.options;
-    const { password, passkey, social } = config.methods;
+    const { password, social } = config.methods;
     const t = this.host.localize.t;
+    const ceremony = this.options.passkey;
+    const busy = this.busy || (ceremony?.busy() ?? false);
     const alternatives = renderAlternatives(t, {
-      passkey: passkey ? { label: this.host.localize.t.term(labels.passkey), onClick: this.#startPasskey } : undefined,
+      passkey:
+        ceremony && this.passkeyOffered(config)
+          ? { label: t.term(labels.passkey), busy: ceremony.busy(), onClick: () => ceremony.start(), onPrepare: () => ceremony.prepare() }
+          : undefined,
       social,
-      disabled: this.busy,
+      disabled: busy,
       onSocial: this.#continueWith,
     });
     return html`
       ${renderHeader(this.host.localize.t.term(labels.heading), this.host.localize.t.term('auth.subtitle', { organization: config.organization.name }))}
       ${alert ? renderAlert(alert) : nothing}
       ${alternatives}
+      ${!password && this.options.purpose === 'sign-up' && this.passkeyOffered(config) ? this.#renderPasskeyEmailForm(busy) : nothing}
       ${alternatives !== nothing && password ? renderDivider(t) : nothing}
-      ${password ? this.#renderPasswordForm(formFooter) : nothing}
+      ${password ? this.#renderPasswordForm(formFooter, busy, this.options.purpose === 'sign-in' && this.passkeyOffered(config)) : nothing}
       ${!password && alternatives === nothing ? html`<p class="lead">${this.host.localize.t.term('auth.noMethods')}</p>` : nothing}
     `;
   }
 
-  #renderPasswordForm(footer: TemplateResult | typeof nothing): TemplateResult {
+  /**
+   * A passkey sign-up still needs the email it verifies: without the password method, the email
+   * field stands alone above the passkey button, and Enter in it starts the passkey.
+   */
+  #renderPasskeyEmailForm(busy: boolean): TemplateResult {
+    const submit = (event: SubmitEvent) => {
+      event.preventDefault();
+      this.options.passkey?.start();
+    };
+    return html`<form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${submit}>${this.fields.render({ busy, withPassword: false })}</form>`;
+  }
+
+  /** `webauthn`: the email field also offers passkeys in its autofill. */
+  #renderPasswordForm(footer: TemplateResult | typeof nothing, busy: boolean, webauthn: boolean): TemplateResult {
     const { labels } = this.options;
     return html`
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.#submit}>
-        ${this.fields.render({ busy: this.busy })}
-        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${this.busy}>
+        ${this.fields.render({ busy, webauthn })}
+        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${busy}>
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${this.host.localize.t.term(labels.busy)}` : this.host.localize.t.term(labels.submit)}
         </button>
         ${footer}

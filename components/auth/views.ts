@@ -36,7 +36,8 @@ export function renderConfigError(t: Localizer, message: string, retry: () => vo
 
 /** Passkey and social buttons: the methods that need no password. */
 export function renderAlternatives(t: Localizer, options: {
-  passkey?: { label: string; onClick: () => void };
+  /** `onPrepare`: the button is about to be pressed (hover, focus), to fetch options ahead. */
+  passkey?: { label: string; busy: boolean; onClick: () => void; onPrepare: () => void };
   social: SocialProvider[];
   disabled: boolean;
   onSocial: (provider: SocialProvider) => void;
@@ -46,8 +47,17 @@ export function renderAlternatives(t: Localizer, options: {
   return html`
     <div class="alternatives" part="alternatives">
       ${passkey
-        ? html`<button type="button" class="block" part="button button-secondary passkey-button" ?disabled=${disabled} @click=${passkey.onClick}>
-            ${keyIcon}${passkey.label}
+        ? html`<button
+            type="button"
+            class="block"
+            part="button button-secondary passkey-button"
+            ?disabled=${disabled}
+            aria-busy=${passkey.busy ? 'true' : 'false'}
+            @click=${passkey.onClick}
+            @pointerenter=${passkey.onPrepare}
+            @focus=${passkey.onPrepare}
+          >
+            ${passkey.busy ? html`<span class="spinner" aria-hidden="true"></span>` : keyIcon}${passkey.label}
           </button>`
         : nothing}
       ${social.map(

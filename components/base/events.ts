@@ -1,4 +1,4 @@
-import type { ApiKey, User } from '../client/types.js';
+import type { ApiKey, Passkey, User } from '../client/types.js';
 
 export type SignUpMethod = 'password' | 'passkey' | 'social';
 
@@ -21,6 +21,13 @@ export interface PersoKeyDeletedDetail {
   id: string;
 }
 
+export interface PersoPasskeyAddedDetail {
+  passkey: Passkey;
+}
+export interface PersoPasskeyRemovedDetail {
+  id: string;
+}
+
 /** Every event the kit dispatches; all bubble and cross shadow roots. */
 export interface PersoEventMap {
   'perso-signed-up': CustomEvent<PersoSignedUpDetail>;
@@ -28,6 +35,8 @@ export interface PersoEventMap {
   'perso-error': CustomEvent<PersoErrorDetail>;
   'perso-key-created': CustomEvent<PersoKeyCreatedDetail>;
   'perso-key-deleted': CustomEvent<PersoKeyDeletedDetail>;
+  'perso-passkey-added': CustomEvent<PersoPasskeyAddedDetail>;
+  'perso-passkey-removed': CustomEvent<PersoPasskeyRemovedDetail>;
 }
 
 export type PersoEventName = keyof PersoEventMap;

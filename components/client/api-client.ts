@@ -5,6 +5,11 @@ import type {
   ErrorBody,
   MailLocale,
   OrganizationConfig,
+  Passkey,
+  PasskeyCreationOptions,
+  PasskeyList,
+  PasskeyRequestOptions,
+  PasskeySignUpInput,
   ResendAccepted,
   SignUpAccepted,
   SignUpInput,
@@ -108,6 +113,42 @@ export class PersoClient {
 
   deleteKey(id: string): Promise<void> {
     return this.#request('DELETE', `/api/keys/${encodeURIComponent(id)}`);
+  }
+
+  /** Creation options for a new account's passkey (API.md §3). */
+  async passkeySignUpOptions(email: string, organization: string, signal?: AbortSignal): Promise<PasskeyCreationOptions> {
+    return (await this.#request<{ options: PasskeyCreationOptions }>('POST', '/api/passkeys/signup/options', { email, organization }, signal)).options;
+  }
+
+  /** Starts a sign-up attempt holding the new passkey; answered like `signUp`. */
+  passkeySignUp(input: PasskeySignUpInput): Promise<SignUpAccepted> {
+    return this.#request('POST', '/api/passkeys/signup/verify', input);
+  }
+
+  async passkeySignInOptions(organization: string, signal?: AbortSignal): Promise<PasskeyRequestOptions> {
+    return (await this.#request<{ options: PasskeyRequestOptions }>('POST', '/api/passkeys/signin/options', { organization }, signal)).options;
+  }
+
+  async passkeySignIn(response: unknown): Promise<User> {
+    const { user } = await this.#request<{ user: User }>('POST', '/api/passkeys/signin/verify', { response });
+    this.#setUser(user);
+    return user;
+  }
+
+  listPasskeys(signal?: AbortSignal): Promise<PasskeyList> {
+    return this.#request('GET', '/api/passkeys', undefined, signal);
+  }
+
+  async addPasskeyOptions(): Promise<PasskeyCreationOptions> {
+    return (await this.#request<{ options: PasskeyCreationOptions }>('POST', '/api/passkeys/options')).options;
+  }
+
+  async addPasskey(response: unknown): Promise<Passkey> {
+    return (await this.#request<{ passkey: Passkey }>('POST', '/api/passkeys', { response })).passkey;
+  }
+
+  deletePasskey(id: string): Promise<void> {
+    return this.#request('DELETE', `/api/passkeys/${encodeURIComponent(id)}`);
   }
 
   #setUser(user: User | null): void {

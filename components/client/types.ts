@@ -1,4 +1,5 @@
 /** Wire types of the Perso HTTP API (see the README's API section). */
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 
 export interface User {
   id: string;
@@ -65,3 +66,33 @@ export interface ResendAccepted {
 
 /** What completes a sign-up attempt: the mail's link token, or its code with the attempt id. */
 export type VerificationProof = { token: string } | { attempt: string; code: string };
+
+/** WebAuthn options as the server sends them, for `@simplewebauthn/browser`. */
+export type PasskeyCreationOptions = PublicKeyCredentialCreationOptionsJSON;
+export type PasskeyRequestOptions = PublicKeyCredentialRequestOptionsJSON;
+
+export interface PasskeySignUpInput {
+  email: string;
+  /** The registration response of `startRegistration`. */
+  response: unknown;
+  redirect?: string;
+  locale?: MailLocale;
+}
+
+export interface Passkey {
+  id: string;
+  /** E.g. "Chrome on macOS". */
+  name: string;
+  /** The WebAuthn credential id (base64url). */
+  credentialId: string;
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface PasskeyList {
+  passkeys: Passkey[];
+  /** The relying party id, for telling the browser about a removed passkey. */
+  rpId: string;
+}

@@ -5,6 +5,7 @@ import { describeError } from '../auth/errors.js';
 import { StepFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
+import { PasskeySignIn } from '../auth/passkey-flow.js';
 import { ResendAction } from '../auth/resend.js';
 import { SignOutAction } from '../auth/sign-out.js';
 import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
@@ -90,6 +91,15 @@ export class PersoSignin extends PersoElement {
   #focus = new StepFocus(this);
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
   #code = new VerificationCode(this, () => this.client);
+  #passkey = new PasskeySignIn(this, () => this.client, {
+    organization: () => this.organization,
+    signedIn: (user) => {
+      this.alert = undefined;
+      this.#focus.headingAfterUpdate();
+      this.emit('perso-signed-in', { user });
+    },
+    failed: (error) => this.#fail(error),
+  });
   #methods = new AuthMethods(this, {
     purpose: 'sign-in',
     labels: { heading: 'signin.heading', passkey: 'signin.passkey', submit: 'signin.submit', busy: 'signin.busy' },
@@ -97,6 +107,11 @@ export class PersoSignin extends PersoElement {
       this.alert = undefined;
     },
     send: (email, password) => this.client.signIn(email, password),
+    passkey: {
+      busy: () => this.#passkey.busy,
+      prepare: () => this.#passkey.prepare(),
+      start: () => void this.#passkey.start(),
+    },
     sent: (_email, user) => {
       this.#focus.headingAfterUpdate();
       this.emit('perso-signed-in', { user });
@@ -191,6 +206,12 @@ export class PersoSignin extends PersoElement {
       this.resetBusy = false;
     }
   };
+
+  protected override updated(): void {
+    // Passkeys in the email field's autofill while the form shows and nothing else is under way.
+    const config = this.#gate.config;
+    this.#passkey.autofill(this.#gate.step === 'ready' && this.view === 'form' && config !== undefined && this.#methods.passkeyOffered(config) && !this.#methods.busy);
+  }
 
   override render(): TemplateResult {
     return html`${this.#renderStep()}<slot name="footer"></slot>`;

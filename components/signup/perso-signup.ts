@@ -4,6 +4,8 @@ import { oauthStartUrl } from '../auth/config.js';
 import { StepFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
+import { isAborted } from '../auth/passkey.js';
+import { PasskeySignUp } from '../auth/passkey-flow.js';
 import { ResendAction } from '../auth/resend.js';
 import { SignOutAction } from '../auth/sign-out.js';
 import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
@@ -91,29 +93,22 @@ export class PersoSignup extends PersoElement {
   #focus = new StepFocus(this);
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
   #code = new VerificationCode(this, () => this.client);
+  #passkey = new PasskeySignUp(this, () => this.client);
   #methods = new AuthMethods(this, {
     purpose: 'sign-up',
     labels: { heading: 'signup.heading', passkey: 'signup.passkey', submit: 'signup.submit', busy: 'signup.busy' },
     reset: () => {
       this.alert = undefined;
     },
-    send: (email, password) =>
-      this.client.signUp({
-        email,
-        password,
-        organization: this.organization,
-        locale: mailLocale(languageOf(this)),
-        ...(this.redirect ? { redirect: this.redirect } : {}),
-      }),
-    sent: (email, accepted: SignUpAccepted) => {
-      this.#resend.reset();
-      this.#code.reset();
-      this.attempt = { email, id: accepted.attempt, mailHeld: accepted.mailHeld === true };
-      this.#focus.headingAfterUpdate();
-      this.emit('perso-signed-up', { email, method: 'password' });
-    },
+    send: (email, password) => this.client.signUp({ email, password, ...this.#attemptOptions() }),
+    sent: (email, accepted: SignUpAccepted) => this.#accepted(email, accepted, 'password'),
     failed: (error) => this.#fail(error),
     continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, window.location.href)),
+    passkey: {
+      busy: () => this.#passkey.busy,
+      prepare: (): void => this.#passkey.prepare(this.#methods.fields.address, this.organization),
+      start: () => void this.#signUpWithPasskey(),
+    },
   });
   #signOut = new SignOutAction(this, () => this.client, {
     started: () => {
@@ -136,6 +131,33 @@ export class PersoSignup extends PersoElement {
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
     window.location.assign(url);
+  }
+
+  #attemptOptions() {
+    return { organization: this.organization, locale: mailLocale(languageOf(this)), ...(this.redirect ? { redirect: this.redirect } : {}) };
+  }
+
+  /** The server started an attempt (password or passkey): its mail is on the way. */
+  #accepted(email: string, accepted: SignUpAccepted, method: 'password' | 'passkey'): void {
+    this.#resend.reset();
+    this.#code.reset();
+    this.attempt = { email, id: accepted.attempt, mailHeld: accepted.mailHeld === true };
+    this.#focus.headingAfterUpdate();
+    this.emit('perso-signed-up', { email, method });
+  }
+
+  /** The passkey is for the typed email; like a password, it becomes the account's once that email is verified. */
+  async #signUpWithPasskey(): Promise<void> {
+    if (this.#passkey.busy || this.#methods.busy) return;
+    this.alert = undefined;
+    const fields = this.#methods.fields;
+    if (!fields.validate(['email'])) return;
+    const email = fields.address;
+    try {
+      this.#accepted(email, await this.#passkey.run({ email, ...this.#attemptOptions() }), 'passkey');
+    } catch (error) {
+      if (!isAborted(error)) this.#fail(error);
+    }
   }
 
   #fail(error: unknown): void {

@@ -25,6 +25,7 @@ export type PersoIntrinsicElements<Base = unknown> = {
   'perso-signup': Base & PersoSignupProps;
   'perso-signin': Base & PersoSigninProps;
   'perso-api-keys': Base & PersoApiKeysProps;
+  'perso-passkeys': Base & PersoPasskeysProps;
 };
 
 /** `onperso-signed-in={(event) => …}`: the event typed as the element dispatches it. */
@@ -49,3 +50,5 @@ export interface PersoSignupProps extends PersoElementProps, PersoEventProps<'pe
 export interface PersoSigninProps extends PersoElementProps, PersoEventProps<'perso-signed-in' | 'perso-error'> {}
 
 export interface PersoApiKeysProps extends PersoElementProps, PersoEventProps<'perso-key-created' | 'perso-key-deleted' | 'perso-error'> {}
+
+export interface PersoPasskeysProps extends PersoElementProps, PersoEventProps<'perso-passkey-added' | 'perso-passkey-removed' | 'perso-error'> {}

@@ -13,7 +13,13 @@ export type AccountErrorCode =
   | 'other_browser'
   | 'invalid_credentials'
   | 'email_not_verified'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'invalid_challenge'
+  | 'passkey_rejected'
+  | 'passkey_unknown'
+  | 'passkey_exists'
+  | 'last_sign_in_method'
+  | 'not_found';
 
 export class AccountError extends Error {
   constructor(

@@ -6,3 +6,5 @@ export { startSignUp, type SignUpInput, type SignUpResult } from './signup.js';
 export { inspectLink, resend, verifyByCode, verifyByLink, type Verified } from './verification.js';
 export { signIn, type SignInInput } from './signin.js';
 export { confirmPasswordReset, inspectResetToken, requestPasswordReset } from './password-reset.js';
+export { passkeySignIn, passkeySignInOptions, passkeySignUpOptions, passkeySignUpVerify } from './passkeys.js';
+export { addPasskey, addPasskeyOptions, removePasskey } from './passkey-management.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../auth/passwords.js';
 import { randomToken, sha256Hex } from '../auth/tokens.js';
-import type { Locale } from '../store/types.js';
+import type { AttemptRecord, Locale } from '../store/types.js';
 import { mailAttempt } from './attempt-mail.js';
 import type { AccountDeps } from './deps.js';
 import { AccountError } from './errors.js';
@@ -45,20 +45,35 @@ export async function startSignUp(deps: AccountDeps, input: SignUpInput): Promis
   }
 
   const passwordHash = await hashPassword(input.password);
+  return openAttempt(deps, organization.id, { passwordHash }, input);
+}
+
+/**
+ * Records an attempt holding a credential (a password hash or a pending passkey), bound to this
+ * browser, and mails it: a verification mail for a new email, "you already have an account"
+ * for an existing one, whose attempt can never complete.
+ */
+export async function openAttempt(
+  deps: AccountDeps,
+  organizationId: string,
+  credential: Partial<Pick<AttemptRecord, 'passwordHash' | 'passkey'>>,
+  input: Pick<SignUpInput, 'email' | 'redirect' | 'locale' | 'binding'>,
+): Promise<SignUpResult> {
   const existing = await deps.store.findUserByEmail(input.email);
   const binding = input.binding && BINDING_PATTERN.test(input.binding) ? input.binding : randomToken();
   const now = deps.clock.now();
-  const attempt = {
+  const attempt: AttemptRecord = {
     id: randomBytes(16).toString('base64url'),
     email: input.email,
-    organizationId: organization.id,
-    purpose: existing ? ('existing' as const) : ('new' as const),
-    passwordHash,
+    organizationId,
+    purpose: existing ? 'existing' : 'new',
+    passwordHash: credential.passwordHash ?? null,
+    passkey: credential.passkey ?? null,
     locale: input.locale,
     redirect: input.redirect ?? null,
     bindingHash: sha256Hex(binding),
     codeFailures: 0,
-    status: 'open' as const,
+    status: 'open',
     createdAt: now,
     expiresAt: now + ATTEMPT_TTL_MS,
   };

@@ -17,11 +17,14 @@ export interface Verified {
 }
 
 /**
- * Completes an attempt: the account is created with the attempt's credential, and every other
+ * Completes an attempt: the account is created with the attempt's credential (its password or
+ * its passkey), and every other
  * open attempt for the email ends (a stranger's included). Runs inside the caller's transaction.
  */
 async function complete(tx: Store, attempt: AttemptRecord, now: number): Promise<UserRecord> {
-  if (attempt.purpose !== 'new' || (await tx.findUserByEmail(attempt.email))) {
+  // A passkey registered meanwhile elsewhere (a forged response racing its owner) is not moved.
+  const passkeyTaken = attempt.passkey ? (await tx.findPasskeyByCredentialId(attempt.passkey.credentialId)) !== undefined : false;
+  if (attempt.purpose !== 'new' || passkeyTaken || (await tx.findUserByEmail(attempt.email))) {
     await tx.setAttemptStatus(attempt.id, 'closed');
     throw new AccountError('attempt_closed');
   }
@@ -34,6 +37,7 @@ async function complete(tx: Store, attempt: AttemptRecord, now: number): Promise
     createdAt: now,
   };
   await tx.createUser(user);
+  if (attempt.passkey) await tx.createPasskey({ ...attempt.passkey, id: randomUUID(), userId: user.id, lastUsedAt: null });
   await tx.setAttemptStatus(attempt.id, 'completed');
   await tx.closeOpenAttempts(attempt.email, attempt.id);
   await tx.deleteVerifications(attempt.id, ['verify_link', 'verify_code']);

@@ -145,6 +145,8 @@ export function createRateLimits(clock: Clock) {
     /** Wrong links and codes from one address. */
     verifyFailuresPerAddress: limiter(30, 15 * MINUTE),
     passwordResetPerAddress: limiter(10, 15 * MINUTE),
+    /** WebAuthn challenges asked for from one address: each one is a row until it expires. */
+    passkeyChallengesPerAddress: limiter(60, 15 * MINUTE),
     invalidApiKeyPerAddress: limiter(100, MINUTE),
     // Sign-ins and sign-ups of everyone together (one key): a flood from many addresses queues
     // no more password hashes per second than the server can work through.

@@ -53,43 +53,50 @@ function* fromTheRight(header: string): Generator<string> {
 }
 
 /**
- * The client's address, normalised (`::ffff:1.2.3.4` is `1.2.3.4`; one spelling per IPv6
- * address): the right-most X-Forwarded-For hop not written by a trusted proxy. Entries to the
- * left of it were written by the client and are never believed. When a hop that should be an
- * address is not one, the proxy that passed it on is the client.
+ * The client as bytes, or the socket's own text when it is not an IP address: the right-most
+ * X-Forwarded-For hop not written by a trusted proxy. Entries to the left of it were written by
+ * the client and are never believed. When a hop that should be an address is not one, the
+ * proxy that passed it on is the client.
  */
-export function clientAddress(c: Context, trust: TrustProxy): string {
-  const socket = socketAddress(c);
-  let current = socket === undefined ? undefined : parseIp(socket);
-  if (!current) return socket ?? 'unknown';
+function client(c: Context, trust: TrustProxy): IpBytes | string {
+  const socket = socketAddress(c) ?? 'unknown';
+  const hops = 'hops' in trust ? trust.hops : MAX_PROXY_HOPS;
   const trusted = 'hops' in trust ? undefined : (address: IpBytes) => trust.ranges.some((r) => inRange(address, r));
-  const maxHops = 'hops' in trust ? trust.hops : MAX_PROXY_HOPS;
-  if (maxHops === 0 || (trusted && !trusted(current))) return formatIp(current);
-
-  const header = requestHeader(c, 'x-forwarded-for');
-  if (header) {
-    let hops = 0;
-    for (const entry of fromTheRight(header)) {
-      const address = parseIp(entry);
-      if (!address) break;
-      current = address;
-      if (++hops >= maxHops || (trusted && !trusted(current))) break;
-    }
+  const header = hops > 0 ? requestHeader(c, 'x-forwarded-for') : undefined;
+  let current: IpBytes | undefined;
+  // With a hop count the socket is a trusted proxy whatever its address, so it is only parsed if it is the answer.
+  if (trusted || !header) {
+    current = parseIp(socket);
+    if (!current || !header || (trusted && !trusted(current))) return current ?? socket;
   }
-  return formatIp(current);
+  let seen = 0;
+  for (const entry of fromTheRight(header)) {
+    const address = parseIp(entry);
+    if (!address) break;
+    current = address;
+    if (++seen >= hops || (trusted && !trusted(current))) break;
+  }
+  return current ?? parseIp(socket) ?? socket;
+}
+
+/** The client's address, normalised: `::ffff:1.2.3.4` is `1.2.3.4`, one spelling per IPv6 address. */
+export function clientAddress(c: Context, trust: TrustProxy): string {
+  const address = client(c, trust);
+  return typeof address === 'string' ? address : formatIp(address);
+}
+
+function keyFor(address: IpBytes | string): string {
+  if (typeof address === 'string' || address.length === 4) return typeof address === 'string' ? address : formatIp(address);
+  const prefix = new Uint8Array(16);
+  prefix.set(address.subarray(0, 8));
+  return `${formatIp(prefix)}/64`;
 }
 
 /**
  * The rate-limit key for an address: IPv4 as is, IPv6 by its /64, since one subscriber
  * usually holds a whole /64 (2^64 addresses) and could otherwise dodge every per-address limit.
  */
-export function rateLimitKeyForAddress(address: string): string {
-  const bytes = parseIp(address);
-  if (!bytes || bytes.length === 4) return bytes ? formatIp(bytes) : address;
-  const prefix = new Uint8Array(16);
-  prefix.set(bytes.subarray(0, 8));
-  return `${formatIp(prefix)}/64`;
-}
+export const rateLimitKeyForAddress = (address: string): string => keyFor(parseIp(address) ?? address);
 
-/** `rateLimitKeyForAddress(clientAddress(c, trust))`: what per-address limits count by. */
-export const clientRateLimitKey = (c: Context, trust: TrustProxy): string => rateLimitKeyForAddress(clientAddress(c, trust));
+/** `rateLimitKeyForAddress(clientAddress(c, trust))` without formatting and parsing in between: what per-address limits count by. */
+export const clientRateLimitKey = (c: Context, trust: TrustProxy): string => keyFor(client(c, trust));

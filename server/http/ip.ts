@@ -3,8 +3,16 @@ import { isIP } from 'node:net';
 /** An IP address as bytes: 4 for IPv4, 16 for IPv6. IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is IPv4. */
 export type IpBytes = Uint8Array;
 
+/** The 4 bytes of a valid dotted IPv4 literal (already checked by `isIP`). */
 function ipv4Bytes(text: string): IpBytes {
-  return Uint8Array.from(text.split('.'), Number);
+  const bytes = new Uint8Array(4);
+  let part = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) part += 1;
+    else bytes[part] = bytes[part]! * 10 + code - 48;
+  }
+  return bytes;
 }
 
 /** The 16 bytes of a valid IPv6 literal (already checked by `isIP`), zone id dropped. */

@@ -49,8 +49,8 @@ export function accountRoutes(s: Services) {
         return c.json(
           {
             organization: { id: organization.id, name: organization.name },
-            // Passkey and social sign-in are not served by this server version, whatever the file enables.
-            methods: { password: organization.methods.password, passkey: false, social: [] },
+            // Social sign-in is not served by this server version, whatever the file enables.
+            methods: { password: organization.methods.password, passkey: organization.methods.passkey, social: [] },
           },
           200,
         );

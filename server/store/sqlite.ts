@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations/index.js';
-import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from './types.js';
+import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, PasskeyRecord, PendingPasskey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from './types.js';
 
 interface UserRow {
   id: string;
@@ -22,6 +22,7 @@ interface AttemptRow {
   locale: AttemptRecord['locale'];
   redirect: string | null;
   binding_hash: string;
+  passkey: string | null;
   code_failures: number;
   status: AttemptRecord['status'];
   created_at: number;
@@ -37,11 +38,20 @@ const toAttempt = (r: AttemptRow): AttemptRecord => ({
   locale: r.locale,
   redirect: r.redirect,
   bindingHash: r.binding_hash,
+  // Absent, not null, for password attempts: a record reads back as it was written.
+  ...(r.passkey === null ? {} : { passkey: pendingPasskeyFromJson(r.passkey) }),
   codeFailures: r.code_failures,
   status: r.status,
   createdAt: r.created_at,
   expiresAt: r.expires_at,
 });
+
+// The pending passkey is kept as JSON on its attempt; the key bytes as base64url.
+const pendingPasskeyToJson = (p: PendingPasskey): string => JSON.stringify({ ...p, publicKey: Buffer.from(p.publicKey).toString('base64url') });
+function pendingPasskeyFromJson(text: string): PendingPasskey {
+  const p = JSON.parse(text) as Omit<PendingPasskey, 'publicKey'> & { publicKey: string };
+  return { ...p, publicKey: new Uint8Array(Buffer.from(p.publicKey, 'base64url')) };
+}
 
 interface VerificationRow {
   kind: VerificationKind;
@@ -49,6 +59,7 @@ interface VerificationRow {
   subject: string;
   expires_at: number;
   created_at: number;
+  payload: string | null;
 }
 
 const toVerification = (r: VerificationRow): VerificationRecord => ({
@@ -57,6 +68,37 @@ const toVerification = (r: VerificationRow): VerificationRecord => ({
   subject: r.subject,
   expiresAt: r.expires_at,
   createdAt: r.created_at,
+  ...(r.payload === null ? {} : { payload: r.payload }),
+});
+
+interface PasskeyRow {
+  id: string;
+  credential_id: string;
+  user_id: string;
+  user_handle: string;
+  public_key: Buffer;
+  counter: number;
+  transports: string;
+  device_type: PasskeyRecord['deviceType'];
+  backed_up: number;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+const toPasskey = (r: PasskeyRow): PasskeyRecord => ({
+  id: r.id,
+  credentialId: r.credential_id,
+  userId: r.user_id,
+  userHandle: r.user_handle,
+  publicKey: new Uint8Array(r.public_key),
+  counter: r.counter,
+  transports: JSON.parse(r.transports) as string[],
+  deviceType: r.device_type,
+  backedUp: r.backed_up === 1,
+  name: r.name,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
 });
 
 interface MailRow {
@@ -134,8 +176,8 @@ export function openSqliteStore(path: string): Store {
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
     insertAttempt: db.prepare(
-      `INSERT INTO signup_attempts (id, email, organization_id, purpose, password_hash, locale, redirect, binding_hash, code_failures, status, created_at, expires_at)
-       VALUES (@id, @email, @organizationId, @purpose, @passwordHash, @locale, @redirect, @bindingHash, @codeFailures, @status, @createdAt, @expiresAt)`,
+      `INSERT INTO signup_attempts (id, email, organization_id, purpose, password_hash, passkey, locale, redirect, binding_hash, code_failures, status, created_at, expires_at)
+       VALUES (@id, @email, @organizationId, @purpose, @passwordHash, @passkey, @locale, @redirect, @bindingHash, @codeFailures, @status, @createdAt, @expiresAt)`,
     ),
     attemptById: db.prepare<[string], AttemptRow>('SELECT * FROM signup_attempts WHERE id = ?'),
     attemptForBinding: db.prepare<[string], AttemptRow>(
@@ -151,7 +193,7 @@ export function openSqliteStore(path: string): Store {
     extendAttempt: db.prepare('UPDATE signup_attempts SET expires_at = ? WHERE id = ?'),
     closeAttempts: db.prepare("UPDATE signup_attempts SET status = 'closed' WHERE email = ? AND status = 'open' AND id != ?"),
     insertVerification: db.prepare(
-      'INSERT INTO verifications (kind, secret_hash, subject, expires_at, created_at) VALUES (@kind, @secretHash, @subject, @expiresAt, @createdAt)',
+      'INSERT INTO verifications (kind, secret_hash, subject, expires_at, created_at, payload) VALUES (@kind, @secretHash, @subject, @expiresAt, @createdAt, @payload)',
     ),
     verification: db.prepare<[string, string], VerificationRow>('SELECT * FROM verifications WHERE kind = ? AND secret_hash = ?'),
     consumeVerification: db.prepare<[string, string], VerificationRow>('DELETE FROM verifications WHERE kind = ? AND secret_hash = ? RETURNING *'),
@@ -173,6 +215,14 @@ export function openSqliteStore(path: string): Store {
     mailGiveUp: db.prepare("UPDATE mail_queue SET status = 'failed', body_text = NULL, body_html = NULL, links = NULL, last_error = ? WHERE id = ?"),
     countMail: db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM mail_queue WHERE recipient = ? AND created_at > ?'),
     oldMail: db.prepare("DELETE FROM mail_queue WHERE status != 'queued' AND created_at <= ?"),
+    insertPasskey: db.prepare(
+      `INSERT INTO passkeys (id, credential_id, user_id, user_handle, public_key, counter, transports, device_type, backed_up, name, created_at, last_used_at)
+       VALUES (@id, @credentialId, @userId, @userHandle, @publicKey, @counter, @transports, @deviceType, @backedUp, @name, @createdAt, @lastUsedAt)`,
+    ),
+    passkeyByCredential: db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE credential_id = ?'),
+    passkeysByUser: db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, rowid'),
+    passkeyUse: db.prepare('UPDATE passkeys SET counter = ?, last_used_at = ? WHERE id = ?'),
+    deletePasskey: db.prepare('DELETE FROM passkeys WHERE id = ? AND user_id = ?'),
     insertSession: db.prepare(
       'INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES (@idHash, @userId, @createdAt, @lastSeenAt, @expiresAt)',
     ),
@@ -201,7 +251,7 @@ export function openSqliteStore(path: string): Store {
     ),
     usageSince: db.prepare<[string, string], { keyId: string; day: string; count: number }>(
       `SELECT u.key_id AS keyId, u.day, u.count FROM api_key_usage u JOIN api_keys k ON k.id = u.key_id
-        WHERE k.user_id = ? AND u.day >= ? ORDER BY u.day`,
+        WHERE k.user_id = ? AND u.day >= ?`,
     ),
   };
 
@@ -235,7 +285,7 @@ export function openSqliteStore(path: string): Store {
       q.setPassword.run(passwordHash, userId);
     },
     async createAttempt(attempt) {
-      q.insertAttempt.run(attempt);
+      q.insertAttempt.run({ ...attempt, passkey: attempt.passkey ? pendingPasskeyToJson(attempt.passkey) : null });
     },
     async findAttempt(id) {
       const row = q.attemptById.get(id);
@@ -261,7 +311,7 @@ export function openSqliteStore(path: string): Store {
       q.closeAttempts.run(email, keepId);
     },
     async createVerification(verification) {
-      q.insertVerification.run(verification);
+      q.insertVerification.run({ ...verification, payload: verification.payload ?? null });
     },
     async findVerification(kind, secretHash) {
       const row = q.verification.get(kind, secretHash);
@@ -320,6 +370,27 @@ export function openSqliteStore(path: string): Store {
     },
     async deleteOldMail(before) {
       return q.oldMail.run(before).changes;
+    },
+    async createPasskey(passkey) {
+      q.insertPasskey.run({
+        ...passkey,
+        publicKey: Buffer.from(passkey.publicKey),
+        transports: JSON.stringify(passkey.transports),
+        backedUp: passkey.backedUp ? 1 : 0,
+      });
+    },
+    async findPasskeyByCredentialId(credentialId) {
+      const row = q.passkeyByCredential.get(credentialId);
+      return row && toPasskey(row);
+    },
+    async listPasskeys(userId) {
+      return q.passkeysByUser.all(userId).map(toPasskey);
+    },
+    async recordPasskeyUse(id, counter, usedAt) {
+      q.passkeyUse.run(counter, usedAt, id);
+    },
+    async deletePasskey(userId, id) {
+      return q.deletePasskey.run(id, userId).changes > 0;
     },
     async createSession(session) {
       q.insertSession.run(session);

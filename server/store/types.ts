@@ -28,14 +28,16 @@ export interface AttemptRecord {
   redirect: string | null;
   /** SHA-256 of the `perso_signup` cookie of the browser that started it. */
   bindingHash: string;
+  /** A passkey sign-up's credential, moved onto the account when the attempt completes; absent for password sign-ups. */
+  passkey?: PendingPasskey | null;
   codeFailures: number;
   status: 'open' | 'completed' | 'closed';
   createdAt: number;
   expiresAt: number;
 }
 
-/** Kinds of single-use secret; later kinds (WebAuthn challenges, OAuth state) share the table. */
-export type VerificationKind = 'verify_link' | 'verify_code' | 'password_reset';
+/** Kinds of single-use secret; later kinds (OAuth state) share the table. */
+export type VerificationKind = 'verify_link' | 'verify_code' | 'password_reset' | 'webauthn_signup' | 'webauthn_signin' | 'webauthn_add';
 
 /** A single-use secret, stored only as a hash, naming what it proves (an attempt or a user). */
 export interface VerificationRecord {
@@ -44,6 +46,8 @@ export interface VerificationRecord {
   subject: string;
   expiresAt: number;
   createdAt: number;
+  /** What the secret was issued for, when its subject alone does not say (a WebAuthn challenge's email and user handle). */
+  payload?: string | null;
 }
 
 export type ConsumeResult = { status: 'consumed'; verification: VerificationRecord } | { status: 'invalid' } | { status: 'expired' };
@@ -58,6 +62,30 @@ export interface QueuedMail {
   tries: number;
   createdAt: number;
 }
+
+/** A WebAuthn credential that signs its user in. */
+export interface PasskeyRecord {
+  id: string;
+  /** The authenticator's credential id, base64url. */
+  credentialId: string;
+  userId: string;
+  /** The WebAuthn user handle the authenticator stores with it (base64url): one per account. */
+  userHandle: string;
+  /** COSE public key. */
+  publicKey: Uint8Array<ArrayBuffer>;
+  /** The signature counter last seen; 0 for authenticators that do not count. */
+  counter: number;
+  transports: string[];
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+  /** For people, e.g. "Chrome on macOS". */
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A passkey chosen at sign-up, waiting on its attempt for the email to be verified. */
+export type PendingPasskey = Omit<PasskeyRecord, 'id' | 'userId' | 'lastUsedAt'>;
 
 export interface SessionRecord {
   idHash: string;
@@ -150,6 +178,16 @@ export interface Store {
   countMailTo(to: string, since: number): Promise<number>;
   /** Forgets sent and failed mail older than `before`. */
   deleteOldMail(before: number): Promise<number>;
+
+  /** Fails (throws) when the credential id is registered already. */
+  createPasskey(passkey: PasskeyRecord): Promise<void>;
+  findPasskeyByCredentialId(credentialId: string): Promise<PasskeyRecord | undefined>;
+  /** The user's passkeys, oldest first. */
+  listPasskeys(userId: string): Promise<PasskeyRecord[]>;
+  /** After a verified sign-in: the new signature counter and the time of use. */
+  recordPasskeyUse(id: string, counter: number, usedAt: number): Promise<void>;
+  /** Deletes the passkey only if `userId` owns it; false when there was nothing to delete. */
+  deletePasskey(userId: string, id: string): Promise<boolean>;
 
   createSession(session: SessionRecord): Promise<void>;
   findSession(idHash: string): Promise<SessionRecord | undefined>;

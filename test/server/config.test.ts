@@ -50,6 +50,7 @@ describe('loadConfig defaults', () => {
       maxKeysPerUser: 100,
       devOutbox: true,
       demo: true,
+      webauthn: { rpId: 'localhost', rpName: undefined },
     });
   });
 

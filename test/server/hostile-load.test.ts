@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { HASHING_CONCURRENCY, HASHING_QUEUE } from '../../server/auth/hashing-limits.js';
@@ -67,6 +69,29 @@ describe('request bodies', () => {
     const parse = vi.spyOn(JSON, 'parse');
     expect((await h.call('POST', '/api/keys', body)).status).toBe(201);
     expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+  });
+});
+
+describe('request bodies served by Node', () => {
+  it('are read straight from Node when sized by Content-Length, with the same 413, 415 and 400 answers', async () => {
+    h = createHarness();
+    const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/signin`;
+    const post = (body: string | ReadableStream, type = 'application/json') =>
+      fetch(url, { method: 'POST', headers: { origin: ORIGIN, 'content-type': type }, body, duplex: 'half' } as RequestInit);
+    try {
+      await expectError(await post(JSON.stringify({ email: 'ada@example.com', password: 'wrong password' })), 401, 'invalid_credentials');
+      await expectError(await post(JSON.stringify({ email: 'ada@example.com' })), 422, 'validation_failed', ['password']);
+      await expectError(await post('{"email":'), 400, 'invalid_json');
+      await expectError(await post('{}', 'text/plain'), 415, 'unsupported_media_type');
+      await expectError(await post(`{"email":"${'a'.repeat(70 * 1024)}"}`), 413, 'payload_too_large');
+      // Without a Content-Length (chunked), the size is counted as the body is read.
+      const chunked = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(`{"x":"${'a'.repeat(70 * 1024)}"}`)), c.close()) });
+      await expectError(await post(chunked), 413, 'payload_too_large');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptRecord, NewApiKey, SessionRecord, Store, UserRecord, VerificationRecord } from '../../server/store/types.js';
+import type { AttemptRecord, NewApiKey, PasskeyRecord, PendingPasskey, SessionRecord, Store, UserRecord, VerificationRecord } from '../../server/store/types.js';
 
 /** A fresh, empty store of one backend and how to dispose of it. */
 export interface StoreFixture {
@@ -57,6 +57,27 @@ const apiKey = (userId: string, name: string, overrides: Partial<NewApiKey> = {}
   keyHash: keyHash(name),
   expiresAt: null,
   createdAt: T0,
+  ...overrides,
+});
+
+const pendingPasskey = (credentialId: string, overrides: Partial<PendingPasskey> = {}): PendingPasskey => ({
+  credentialId,
+  userHandle: 'aGFuZGxl',
+  publicKey: new Uint8Array([165, 1, 2, 3, 38, 32, 1, 255]),
+  counter: 0,
+  transports: ['internal', 'hybrid'],
+  deviceType: 'multiDevice',
+  backedUp: true,
+  name: 'Chrome on macOS',
+  createdAt: T0,
+  ...overrides,
+});
+
+const passkey = (userId: string, credentialId: string, overrides: Partial<PasskeyRecord> = {}): PasskeyRecord => ({
+  ...pendingPasskey(credentialId),
+  id: randomUUID(),
+  userId,
+  lastUsedAt: null,
   ...overrides,
 });
 
@@ -363,6 +384,46 @@ export function storeContract(backend: string, open: () => Promise<StoreFixture>
           { keyId: a.id, day: '2026-11-26', count: 7 },
         ]);
         expect(await store.apiKeyUsage(grace.id, '2026-11-01')).toEqual([{ keyId: other.id, day: '2026-11-26', count: 7 }]);
+      });
+    });
+
+    describe('passkeys', () => {
+      it('keeps every field, finds one by credential id, lists a user’s oldest first and records each use', async () => {
+        const ada = user('ada@example.com', { emailVerifiedAt: T0 });
+        await store.createUser(ada);
+        const laptop = passkey(ada.id, 'bGFwdG9w', { createdAt: T0 + 1 });
+        const phone = passkey(ada.id, 'cGhvbmU', { createdAt: T0 + 2, deviceType: 'singleDevice', backedUp: false, transports: [] });
+        await store.createPasskey(phone);
+        await store.createPasskey(laptop);
+        expect(await store.findPasskeyByCredentialId('bGFwdG9w')).toEqual(laptop);
+        expect(await store.findPasskeyByCredentialId('bm9uZQ')).toBeUndefined();
+        expect(await store.listPasskeys(ada.id)).toEqual([laptop, phone]);
+        await store.recordPasskeyUse(laptop.id, 7, T0 + 50);
+        expect(await store.findPasskeyByCredentialId('bGFwdG9w')).toEqual({ ...laptop, counter: 7, lastUsedAt: T0 + 50 });
+      });
+
+      it('refuses a credential id registered already, and deletes only its owner’s', async () => {
+        const ada = user('ada@example.com');
+        const eve = user('eve@example.com');
+        await store.createUser(ada);
+        await store.createUser(eve);
+        const adas = passkey(ada.id, 'YWRh');
+        await store.createPasskey(adas);
+        await expect(store.createPasskey(passkey(eve.id, 'YWRh'))).rejects.toThrow();
+        expect(await store.deletePasskey(eve.id, adas.id)).toBe(false);
+        expect(await store.listPasskeys(ada.id)).toHaveLength(1);
+        expect(await store.deletePasskey(ada.id, adas.id)).toBe(true);
+        expect(await store.deletePasskey(ada.id, adas.id)).toBe(false);
+        expect(await store.listPasskeys(ada.id)).toEqual([]);
+      });
+
+      it('keeps a sign-up’s pending passkey on its attempt, and a challenge’s payload', async () => {
+        const pending = attempt('ada@example.com', { passwordHash: null, passkey: pendingPasskey('bmV3') });
+        await store.createAttempt(pending);
+        expect(await store.findAttempt(pending.id)).toEqual(pending);
+        const challenge: VerificationRecord = { kind: 'webauthn_signup', secretHash: hash('c'), subject: 'default', payload: '{"email":"ada@example.com"}', expiresAt: T0 + 300_000, createdAt: T0 };
+        await store.createVerification(challenge);
+        expect(await store.consumeVerification('webauthn_signup', hash('c'), T0)).toEqual({ status: 'consumed', verification: challenge });
       });
     });
 

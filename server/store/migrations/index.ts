@@ -1,10 +1,12 @@
 import accounts from './001-accounts.js';
 import apiKeys from './002-api-keys.js';
 import attempts from './003-attempts-verifications-mail.js';
+import passkeys from './004-passkeys.js';
 
 /** Numbered schema migrations, applied in order at start-up; never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'accounts', sql: accounts },
   { version: 2, name: 'api-keys', sql: apiKeys },
   { version: 3, name: 'attempts-verifications-mail', sql: attempts },
+  { version: 4, name: 'passkeys', sql: passkeys },
 ];

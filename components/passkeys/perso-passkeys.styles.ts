@@ -1,0 +1,125 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    container-type: inline-size;
+  }
+  .card {
+    background: var(--_bg);
+    color: var(--_fg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: calc(var(--_space) * 1.25);
+    display: grid;
+    gap: var(--_space);
+  }
+  .header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_space);
+  }
+  .title {
+    font-size: 1.125rem;
+    font-weight: 600;
+    margin: 0;
+  }
+  .lead,
+  .meta,
+  .empty {
+    color: var(--_muted);
+    margin: 0;
+  }
+  .list {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    border-top: 1px solid var(--_border);
+  }
+  .item {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem var(--_space);
+    padding-block: calc(var(--_space) * 0.75);
+    border-bottom: 1px solid var(--_border);
+  }
+  .icon {
+    width: 1.5rem;
+    height: 1.5rem;
+    flex: none;
+    color: var(--_primary);
+  }
+  .details {
+    flex: 1 1 12rem;
+    min-width: 0;
+  }
+  .name {
+    font-weight: 600;
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  .meta {
+    font-size: 0.875rem;
+  }
+  .badge {
+    font-size: 0.75rem;
+    font-weight: 600;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    padding: 0.05rem 0.5rem;
+    margin-inline-start: 0.5rem;
+    color: var(--_muted);
+  }
+  .alert {
+    margin: 0;
+  }
+  .spinner {
+    display: inline-block;
+    width: 1em;
+    height: 1em;
+    margin-inline-end: 0.5em;
+    vertical-align: -0.125em;
+    border: 2px solid currentColor;
+    border-inline-end-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 3s;
+    }
+  }
+  .dialog {
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 1.5);
+    padding: calc(var(--_space) * 1.5);
+    width: min(28rem, calc(100vw - 2rem));
+  }
+  .dialog::backdrop {
+    background: rgb(15 23 42 / 0.45);
+  }
+  .dialog-body {
+    color: var(--_muted);
+    margin: 0.5rem 0 var(--_space);
+  }
+  .dialog-actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.5rem;
+  }
+  @container (max-width: 24rem) {
+    .item button {
+      width: 100%;
+    }
+  }
+`;
