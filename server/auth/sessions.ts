@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config.js';
 import type { Store, UserRecord } from '../store/types.js';
+import { cookieAttributes } from './cookie-attributes.js';
 import { randomToken, sha256Hex } from './tokens.js';
 
 export const SESSION_COOKIE = 'perso_session';
@@ -16,12 +17,7 @@ export interface ActiveSession {
 
 /** Server-side sessions stored under a hash of the cookie value, with absolute and idle lifetimes. */
 export function createSessions(store: Store, clock: Clock, config: Pick<AppConfig, 'cookie' | 'sessions'>) {
-  const cookieOptions = {
-    httpOnly: true,
-    secure: config.cookie.secure,
-    sameSite: config.cookie.sameSite,
-    path: '/',
-  } as const;
+  const cookieOptions = { ...cookieAttributes(config), path: '/' } as const;
 
   async function forget(c: Context): Promise<void> {
     const value = getCookie(c, SESSION_COOKIE);

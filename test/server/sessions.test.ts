@@ -217,8 +217,11 @@ describe('session cookie attributes', () => {
     expect(await attributes({ PERSO_PUBLIC_URL: 'https://auth.example.com' }, 'https://auth.example.com')).toEqual(['HttpOnly', 'Path=/', 'SameSite=Lax', 'Secure']);
   });
 
-  it('is SameSite=None; Secure with PERSO_CROSS_SITE_COOKIES=true', async () => {
+  it('is SameSite=None; Secure; Partitioned with PERSO_CROSS_SITE_COOKIES=true, and so is perso_signup', async () => {
     const env = { PERSO_PUBLIC_URL: 'https://auth.example.com', PERSO_CROSS_SITE_COOKIES: 'true', PERSO_ORIGINS: 'https://shop.example.net' };
-    expect(await attributes(env, 'https://shop.example.net')).toEqual(['HttpOnly', 'Path=/', 'SameSite=None', 'Secure']);
+    expect(await attributes(env, 'https://shop.example.net')).toEqual(['HttpOnly', 'Partitioned', 'Path=/', 'SameSite=None', 'Secure']);
+    const signup = await h.call('POST', '/api/signup', { email: 'grace@example.com', password: PASSWORD }, { origin: 'https://shop.example.net' });
+    const binding = signup.headers.getSetCookie().find((c) => c.startsWith('perso_signup='))!;
+    expect(binding.split(/;\s*/).slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=86400', 'Partitioned', 'Path=/', 'SameSite=None', 'Secure']);
   });
 });
