@@ -65,8 +65,9 @@ export class AuthMethods<T> implements ReactiveController {
   hostConnected(): void {
     this.#returned = takeSocialReturn(this.host.localName);
     const code = this.#returned.error;
-    // After the first render, so the page's own listeners (added after the element was defined) hear it.
-    if (code) void this.host.updateComplete.then(() => this.options.socialFailed({ code, message: this.#returnedError(code) }));
+    // In a later task: the page's own listeners, added by scripts that run after the kit's
+    // (the element connects as soon as it is defined), would miss an event sent now.
+    if (code) setTimeout(() => this.options.socialFailed({ code, message: this.#returnedError(code) }));
   }
 
   /** Translated at render time: the element's language pack may still be loading at connect. */

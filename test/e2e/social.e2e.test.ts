@@ -79,6 +79,8 @@ describe('social sign-in in the demo page against the real server', () => {
     await page.waitForURL((url) => url.origin === server.url);
     await expect.poll(() => signin.getByRole('alert').textContent()).toContain('Sign-in with the provider was cancelled.');
     expect(new URL(page.url()).searchParams.has('perso_error')).toBe(false);
+    // The host page heard it too: its event log lists the perso-error.
+    await expect.poll(() => page.locator('#event-log').textContent()).toContain('perso-error {"code":"oauth_cancelled"');
     await screenshot(page, '50-github-cancelled');
 
     await signin.getByRole('button', { name: 'Continue with GitHub' }).click();
