@@ -233,7 +233,7 @@ export const styles = css`
   button.ghost-danger:hover {
     background: color-mix(in srgb, var(--_danger) 10%, transparent);
   }
-  button:not(:disabled):hover {
+  button:not(:disabled, [aria-disabled='true']):hover {
     filter: brightness(0.97);
   }
 
@@ -291,7 +291,12 @@ export const styles = css`
   .load-error p {
     margin: 0 0 var(--_space);
   }
-  .signed-out-message:only-child {
+  .session-ended {
+    margin: 0 0 var(--_space);
+    color: var(--_danger);
+    font-weight: 600;
+  }
+  .signed-out-message:last-child {
     margin: 0;
   }
   ::slotted(*) {

@@ -1,5 +1,5 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { controls } from '../base/controls.styles.js';
@@ -8,7 +8,9 @@ import { tokens } from '../base/tokens.styles.js';
 import { describeError } from '../auth/errors.js';
 import { ApiError } from '../client/api-error.js';
 import type { ApiKey } from '../client/types.js';
-import { type CreateFormState, readCreateForm, renderCreateForm } from './create-form.js';
+import type { SignOutReason } from '../base/events.js';
+import type { User } from '../client/types.js';
+import { type CreateFormState, type FormDraft, readCreateForm, readDraft, renderCreateForm } from './create-form.js';
 import { type PendingDelete, renderDeleteDialog } from './delete-dialog.js';
 import { type CopyStatus, renderKeyRow } from './key-row.js';
 import { styles } from './perso-api-keys.styles.js';
@@ -24,6 +26,7 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  * @event perso-key-created - A key was created. `detail: { key }` (the key's public fields, never the secret).
  * @event perso-key-deleted - A key was revoked. `detail: { id }`.
  * @event perso-error - A request failed. `detail: { code, message }`.
+ * @event perso-signed-out - The session ended, here or elsewhere. `detail: { reason }`, `"signed_out"` or `"expired"`.
  *
  * @slot signed-out - Shown when nobody is signed in, e.g. a `<perso-signin>`.
  *
@@ -72,7 +75,9 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
 export class PersoApiKeys extends PersoElement {
   static override styles = [tokens, controls, styles];
 
-  private readonly session = new SessionController(this, () => this.client);
+  private readonly session = new SessionController(this, () => this.client, {
+    onChange: (user, _previous, reason) => this.sessionChanged(user, reason),
+  });
 
   private readonly keysTask = new Task(this, {
     task: async ([client, userId], { signal }) => (userId ? client.listKeys(signal) : initialState),
@@ -94,6 +99,13 @@ export class PersoApiKeys extends PersoElement {
   @state() private form: CreateFormState = { busy: false, errors: {} };
   @state() private pendingDelete?: PendingDelete;
   @state() private announcement = '';
+  /** The session ended somewhere other than a sign-out on this page: the signed-out view says so. */
+  @state() private sessionEnded = false;
+  /** What was typed in the create form when the session ended, put back after signing in again. */
+  @state() private draft?: FormDraft;
+
+  /** Set when a sign-in took focus with it (the slotted `<perso-signin>` is gone): the form gets it once shown. */
+  private focusFormWhenShown = false;
 
   /** Where focus goes when the dialog closes: a key's Delete button, else the name field. */
   private focusAfterDialog?: string;
@@ -120,6 +132,34 @@ export class PersoApiKeys extends PersoElement {
     if (status === TaskStatus.ERROR) return 'error';
     if (status !== TaskStatus.COMPLETE) return 'loading';
     return this.keys.length ? 'list' : 'empty';
+  }
+
+  private sessionChanged(user: User | null, reason?: SignOutReason): void {
+    const active = document.activeElement;
+    const focusHere = !active || active === document.body || active === this || this.contains(active);
+    if (user) {
+      this.sessionEnded = false;
+      this.focusFormWhenShown = focusHere;
+      return;
+    }
+    this.sessionEnded = reason === 'expired';
+    if (this.createForm) this.draft = readDraft(this.createForm);
+    this.form = { busy: false, errors: {} };
+    if (this.dialog?.open) this.dialog.close();
+    if (focusHere) void this.focusSignedOut();
+  }
+
+  private async focusSignedOut(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.session-ended, .signed-out-message')?.focus();
+  }
+
+  protected override updated(): void {
+    if (!this.focusFormWhenShown) return;
+    const view = this.view;
+    if (view !== 'list' && view !== 'empty') return;
+    this.focusFormWhenShown = false;
+    this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
   }
 
   private reportError(error: unknown): string {
@@ -152,12 +192,17 @@ export class PersoApiKeys extends PersoElement {
       this.copyStatus = undefined;
       this.announcement = this.localize.t.term('keys.created', { name: key.name });
       form.reset();
+      this.draft = undefined;
       this.form = { busy: false, errors: {} };
       const { secret: _never, ...publicKey } = key as ApiKey & { secret?: string };
       this.emit('perso-key-created', { key: publicKey });
       await this.updateComplete;
-      this.renderRoot.querySelector<HTMLButtonElement>('.copy')?.focus();
+      // The new row is the first thing to see even in a long or scrolled table.
+      this.renderRoot.querySelector('tr.new')?.scrollIntoView({ block: 'nearest' });
+      this.renderRoot.querySelector<HTMLButtonElement>('.copy')?.focus({ preventScroll: true });
     } catch (error) {
+      // A lost session already shows the signed-out view, with the typed name kept as a draft.
+      if (!this.session.user) return;
       const message = this.reportError(error);
       const fields = error instanceof ApiError ? error.fields : {};
       const fieldErrors = { ...(fields.name && { name: fields.name }), ...(fields.expiresAt && { expiresAt: fields.expiresAt }) };
@@ -214,11 +259,18 @@ export class PersoApiKeys extends PersoElement {
       if (this.revealed?.id === pending.key.id) this.revealed = undefined;
       this.focusAfterDialog = (this.keys[index] ?? this.keys[index - 1])?.id;
       this.announcement = this.localize.t.term('keys.deleted', { name: pending.key.name });
+      // A message about the form belongs to an earlier attempt, not to the table that changed.
+      this.form = { busy: false, errors: {} };
       this.emit('perso-key-deleted', { id: pending.key.id });
       this.dialog.close();
     } catch (error) {
-      this.pendingDelete = { key: pending.key, busy: false, error: this.reportError(error) };
+      // A lost session closed the dialog already.
+      if (this.session.user) this.pendingDelete = { key: pending.key, busy: false, error: this.reportError(error) };
     }
+  };
+
+  private cancelDelete = (): void => {
+    if (!this.pendingDelete?.busy) this.dialog.close();
   };
 
   private onDialogClose = async (): Promise<void> => {
@@ -226,7 +278,7 @@ export class PersoApiKeys extends PersoElement {
     await this.updateComplete;
     const id = this.focusAfterDialog;
     const target = id && [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.actions button')].find((b) => b.dataset.keyId === id);
-    (target || this.renderRoot.querySelector<HTMLInputElement>('#name'))?.focus();
+    (target || this.renderRoot.querySelector<HTMLElement>('#name, .session-ended, .signed-out-message'))?.focus();
   };
 
   override render() {
@@ -234,7 +286,7 @@ export class PersoApiKeys extends PersoElement {
     return html`<div part="base" class="base" aria-busy=${view === 'loading' ? 'true' : 'false'}>
       ${this.renderView(view)}
       <p role="status" class="visually-hidden">${this.announcement}</p>
-      ${renderDeleteDialog(this.localize.t, this.pendingDelete, { onConfirm: this.confirmDelete, onCancel: () => this.dialog.close(), onClose: this.onDialogClose })}
+      ${renderDeleteDialog(this.localize.t, this.pendingDelete, { onConfirm: this.confirmDelete, onCancel: this.cancelDelete, onClose: this.onDialogClose })}
     </div>`;
   }
 
@@ -253,7 +305,10 @@ export class PersoApiKeys extends PersoElement {
 
   private renderSignedOut() {
     return html`<div part="signed-out" class="card signed-out">
-      <p class="signed-out-message">${this.localize.t.term('keys.signedOut')}</p>
+      ${this.sessionEnded
+        ? html`<p class="session-ended" role="alert" tabindex="-1">${this.localize.t.term(this.draft?.name ? 'keys.sessionEnded' : 'auth.sessionEnded')}</p>`
+        : nothing}
+      <p class="signed-out-message" tabindex="-1">${this.localize.t.term('keys.signedOut')}</p>
       <slot name="signed-out"></slot>
     </div>`;
   }
@@ -272,7 +327,7 @@ export class PersoApiKeys extends PersoElement {
   }
 
   private renderForm() {
-    return renderCreateForm(this.localize.t, this.form, {
+    return renderCreateForm(this.localize.t, this.form, this.draft, {
       onSubmit: this.onCreate,
       onNameInput: () => this.revalidate('name'),
       onExpiresInput: () => this.revalidate('expiresAt'),

@@ -24,7 +24,7 @@ export class AuthGate {
   readonly #session: SessionController;
 
   constructor(
-    host: ReactiveControllerHost,
+    host: ReactiveControllerHost & HTMLElement,
     getClient: () => PersoClient,
     getOrganization: () => string,
     sessionOptions: SessionControllerOptions = {},

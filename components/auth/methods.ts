@@ -4,9 +4,14 @@ import type { Localized } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
 import { ApiError } from '../client/api-error.js';
 import type { OrganizationConfig, SocialProvider } from '../client/types.js';
+import { CooldownController } from './cooldown.js';
 import { CredentialFields } from './credentials.js';
 import { describeError } from './errors.js';
+import { restoreFocus } from './focus.js';
 import { renderAlert, renderAlternatives, renderDivider, renderHeader } from './views.js';
+
+/** How long to hold the submit button after a 429 that came without Retry-After. */
+const DEFAULT_RETRY_SECONDS = 60;
 
 /** The card's own words, as keys: looked up at render time so `setMessages()` still applies. */
 export interface MethodLabels {
@@ -19,7 +24,10 @@ export interface MethodLabels {
 export interface AuthMethodsOptions<T> {
   purpose: 'sign-up' | 'sign-in';
   labels: MethodLabels;
-  /** Clears what the last attempt left on screen; runs before the fields are checked. */
+  /**
+   * Clears what the last attempt left on screen; runs before the fields are checked, and when
+   * a rate limit's countdown runs out.
+   */
   reset(): void;
   send(email: string, password: string): Promise<T>;
   /** The server accepted; the password is already cleared. */
@@ -45,17 +53,29 @@ export interface PlacedError {
 export class AuthMethods<T> {
   busy = false;
   readonly fields: CredentialFields;
+  /** A 429's Retry-After: the submit button stays disabled and the alert counts down until it ends. */
+  readonly #rateLimit: CooldownController;
 
   constructor(
     private readonly host: LitElement & Localized,
     private readonly options: AuthMethodsOptions<T>,
   ) {
     this.fields = new CredentialFields(host, options.purpose);
+    this.#rateLimit = new CooldownController(host, {
+      ended: () => {
+        options.reset();
+        void restoreFocus(host, ['button[type=submit]']);
+      },
+    });
   }
 
-  /** Shows a 422's field errors next to their fields; everything else belongs in the alert. */
+  /**
+   * Shows a 422's field errors next to their fields; everything else belongs in the alert. A
+   * rate limit also starts the countdown.
+   */
   place(error: unknown): PlacedError {
     const detail = describeError(error, this.host.localize.t);
+    if (error instanceof ApiError && error.code === 'rate_limited') this.#rateLimit.start(error.retryAfter ?? DEFAULT_RETRY_SECONDS);
     if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
       const unplaced = this.fields.showServerErrors(error.fields);
       return { detail, alert: unplaced.length > 0 ? unplaced.join(' ') : undefined, onFields: true };
@@ -65,7 +85,7 @@ export class AuthMethods<T> {
 
   #submit = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
-    if (this.busy) return;
+    if (this.busy || this.#rateLimit.active) return;
     this.options.reset();
     if (!this.fields.validate()) return;
     const email = this.fields.address;
@@ -103,9 +123,11 @@ export class AuthMethods<T> {
       disabled: this.busy,
       onSocial: this.#continueWith,
     });
+    const seconds = this.#rateLimit.remaining;
+    const shownAlert = seconds > 0 ? t.error('rate_limited', '', { time: t.wait(seconds) }) : alert;
     return html`
       ${renderHeader(this.host.localize.t.term(labels.heading), this.host.localize.t.term('auth.subtitle', { organization: config.organization.name }))}
-      ${alert ? renderAlert(alert) : nothing}
+      ${shownAlert ? renderAlert(shownAlert) : nothing}
       ${alternatives}
       ${alternatives !== nothing && password ? renderDivider(t) : nothing}
       ${password ? this.#renderPasswordForm(formFooter) : nothing}
@@ -118,7 +140,7 @@ export class AuthMethods<T> {
     return html`
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.#submit}>
         ${this.fields.render({ busy: this.busy })}
-        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${this.busy}>
+        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${this.busy || this.#rateLimit.active}>
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${this.host.localize.t.term(labels.busy)}` : this.host.localize.t.term(labels.submit)}
         </button>
         ${footer}

@@ -19,8 +19,9 @@ export function renderLoading(t: Localizer): TemplateResult {
   return html`<div class="loading" role="status" part="status"><span class="spinner" aria-hidden="true"></span>${t.term('auth.loading')}</div>`;
 }
 
+/** Focusable so focus can rest on it while the button it is about cannot be used (a cooldown). */
 export function renderAlert(message: string): TemplateResult {
-  return html`<div class="alert" role="alert" part="error alert">${message}</div>`;
+  return html`<div class="alert" role="alert" part="error alert" tabindex="-1">${message}</div>`;
 }
 
 export function renderStatus(message: string): TemplateResult {

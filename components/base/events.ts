@@ -20,6 +20,14 @@ export interface PersoKeyCreatedDetail {
 export interface PersoKeyDeletedDetail {
   id: string;
 }
+/**
+ * Why a session ended: `signed_out` when someone signed out through this page's client,
+ * `expired` for every other end (expiry, a sign-out in another tab, a revoked session).
+ */
+export type SignOutReason = 'signed_out' | 'expired';
+export interface PersoSignedOutDetail {
+  reason: SignOutReason;
+}
 
 /** Every event the kit dispatches; all bubble and cross shadow roots. */
 export interface PersoEventMap {
@@ -28,6 +36,7 @@ export interface PersoEventMap {
   'perso-error': CustomEvent<PersoErrorDetail>;
   'perso-key-created': CustomEvent<PersoKeyCreatedDetail>;
   'perso-key-deleted': CustomEvent<PersoKeyDeletedDetail>;
+  'perso-signed-out': CustomEvent<PersoSignedOutDetail>;
 }
 
 export type PersoEventName = keyof PersoEventMap;

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { oauthStartUrl } from '../auth/config.js';
 import { describeError } from '../auth/errors.js';
-import { StepFocus } from '../auth/focus.js';
+import { StepFocus, restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
 import { ResendAction } from '../auth/resend.js';
@@ -11,7 +11,9 @@ import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
 import { mailIcon, renderAlert, renderHeader } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
 import { PersoElement } from '../base/perso-element.js';
+import type { SignOutReason } from '../base/events.js';
 import { ApiError } from '../client/api-error.js';
+import type { User } from '../client/types.js';
 import { styles } from './perso-signin.styles.js';
 
 /** The card's own steps once the gate is `ready`. */
@@ -86,7 +88,9 @@ interface Unverified {
 export class PersoSignin extends PersoElement {
   static override styles = styles;
 
-  #gate = new AuthGate(this, () => this.client, () => this.organization);
+  #gate = new AuthGate(this, () => this.client, () => this.organization, {
+    onChange: (user, _previous, reason) => this.#sessionChanged(user, reason),
+  });
   #focus = new StepFocus(this);
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
   #code = new VerificationCode(this, () => this.client);
@@ -129,6 +133,15 @@ export class PersoSignin extends PersoElement {
     this.alert = undefined;
     if (view !== 'verify') this.unverified = undefined;
     this.#focus.headingAfterUpdate();
+  }
+
+  /**
+   * What the card said belongs to the session that just began or ended. A session that ended
+   * anywhere but this card's "Sign out" is said so; the typed email stays in the form.
+   */
+  #sessionChanged(user: User | null, reason?: SignOutReason): void {
+    this.alert = !user && reason === 'expired' ? this.localize.t.term('auth.sessionEnded') : undefined;
+    if (!user) void restoreFocus(this, ['.alert', '.heading']);
   }
 
   #fail(error: unknown, email?: string): void {

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { oauthStartUrl } from '../auth/config.js';
-import { StepFocus } from '../auth/focus.js';
+import { StepFocus, restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
 import { ResendAction } from '../auth/resend.js';
@@ -145,11 +145,19 @@ export class PersoSignup extends PersoElement {
     this.emit('perso-error', detail);
   }
 
-  /** The session appeared while this sign-up waited: it was verified, here or in another tab. */
+  /**
+   * What the card said belongs to the session that just began or ended. A session that
+   * appeared while this sign-up waited means it was verified, here or in another tab.
+   */
   #sessionChanged(user: User | null): void {
-    if (!user || !this.attempt) return;
-    this.attempt = undefined;
     this.alert = undefined;
+    if (!user) {
+      // The "Sign out" button that had focus is gone with the signed-in step.
+      void restoreFocus(this, ['.heading']);
+      return;
+    }
+    if (!this.attempt) return;
+    this.attempt = undefined;
     this.#focus.headingAfterUpdate();
     this.emit('perso-signed-in', { user });
   }

@@ -125,14 +125,14 @@ describe('<perso-api-keys> table', () => {
     expect(row(el, 'Gone').getAttribute('part')).to.include('row-expired');
   });
 
-  it('shows Last Used At relative with the exact time in <time>, and "Never used" when unused', async () => {
+  it('shows Last Used At relative with the exact time in <time>, and "Not used yet" when unused', async () => {
     const el = await mountLoaded();
     const used = cell(el, row(el, 'Production'), 'Last Used At');
     expect(used.textContent!.trim()).to.equal('3 minutes ago');
     const time = used.querySelector('time')!;
     expect(Date.parse(time.getAttribute('datetime')!)).to.be.closeTo(Date.now() - 180_000, 5_000);
     expect(time.title).to.not.equal('');
-    expect(cell(el, row(el, 'Staging'), 'Last Used At').textContent!.trim()).to.equal('Never used');
+    expect(cell(el, row(el, 'Staging'), 'Last Used At').textContent!.trim()).to.equal('Not used yet');
     expect(cell(el, row(el, 'Old CI'), 'Last Used At').textContent!.trim()).to.equal('last month');
   });
 
