@@ -20,6 +20,8 @@ export type {
   PersoKeyCreatedDetail,
   PersoKeyDeletedDetail,
   PersoSignedInDetail,
+  PersoSignedOutDetail,
   PersoSignedUpDetail,
+  SignOutReason,
   SignUpMethod,
 } from './base/events.js';

@@ -23,29 +23,46 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  *
  * @summary API keys table with a create form, a show-once secret and a delete confirmation.
  *
- * @event perso-key-created - A key was created. `detail: { key }` (the key's public fields, never the secret).
- * @event perso-key-deleted - A key was revoked. `detail: { id }`.
- * @event perso-error - A request failed. `detail: { code, message }`.
- * @event perso-signed-out - The session ended, here or elsewhere. `detail: { reason }`, `"signed_out"` or `"expired"`.
+ * @event {CustomEvent<PersoKeyCreatedDetail>} perso-key-created - A key was created. `detail: { key }` (the key's public fields, never the secret).
+ * @event {CustomEvent<PersoKeyDeletedDetail>} perso-key-deleted - A key was revoked. `detail: { id }`.
+ * @event {CustomEvent<PersoErrorDetail>} perso-error - A request failed. `detail: { code, message }`.
+ * @event {CustomEvent<PersoSignedOutDetail>} perso-signed-out - The session ended, here or elsewhere. `detail: {reason}`: `"signed_out"` after a sign-out through this page, else `"expired"`.
  *
  * @slot signed-out - Shown when nobody is signed in, e.g. a `<perso-signin>`.
  *
  * @csspart base - The wrapper around every state.
  * @csspart form - The "Create New API Key" form.
  * @csspart form-title - The form's heading.
- * @csspart input - Every input (also `name-input`, `expires-input`).
+ * @csspart input - Every input.
+ * @csspart name-input - The "API Key Name" input.
+ * @csspart expires-input - The "Expires At" date input.
  * @csspart field-error - The message under an invalid field.
- * @csspart button - Every button (also `create-button`, `copy-button`, `delete-button`, `confirm-button`, `cancel-button`, `retry-button`).
+ * @csspart button - Every button.
+ * @csspart create-button - The "Create" button.
+ * @csspart copy-button - The "Copy" button next to a new key.
+ * @csspart delete-button - A row's "Delete" button.
+ * @csspart confirm-button - The dialog's "Delete".
+ * @csspart cancel-button - The dialog's "Cancel".
+ * @csspart retry-button - "Try again" after a failed load.
  * @csspart table-container - The box around the table; it scrolls sideways in narrow hosts.
  * @csspart table - The keys table.
  * @csspart caption - The table's caption.
  * @csspart header-cell - A column header.
- * @csspart row - A key's row (also `row-new` for the key created just now, `row-expired`).
- * @csspart cell - Every cell of a row (also `name-cell`, `key-cell`, `expires-cell`, `last-used-cell`, `created-cell`, `actions-cell`).
+ * @csspart row - A key's row.
+ * @csspart row-new - The row of the key created just now.
+ * @csspart row-expired - The row of an expired key.
+ * @csspart cell - Every cell of a row.
+ * @csspart name-cell - The "Key Name" cell (the row's header).
+ * @csspart key-cell - The "Key" cell.
+ * @csspart expires-cell - The "Expires At" cell.
+ * @csspart last-used-cell - The "Last Used At" cell.
+ * @csspart created-cell - The "Created At" cell.
+ * @csspart actions-cell - The "Actions" cell.
  * @csspart secret - The full key, shown once.
  * @csspart warning - "Copy this key now. You won't be able to see it again."
  * @csspart masked-key - A key's masked form.
- * @csspart badge - A status badge (also `expired-badge`).
+ * @csspart badge - A status badge.
+ * @csspart expired-badge - "Expired".
  * @csspart sparkline - The 30-day usage line.
  * @csspart dialog - The delete confirmation dialog.
  * @csspart dialog-title - The dialog's heading.

@@ -34,8 +34,9 @@ interface Unverified {
  *
  * @summary Sign-in card.
  *
- * @event perso-signed-in - A sign-in (or a verification code entered here) succeeded. `detail: {user}`.
- * @event perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
+ * @event {CustomEvent<PersoSignedInDetail>} perso-signed-in - A sign-in (or a verification code entered here) succeeded. `detail: {user}`.
+ * @event {CustomEvent<PersoSignedOutDetail>} perso-signed-out - The session ended, here or elsewhere. `detail: {reason}`: `"signed_out"` after a sign-out through this page, else `"expired"`.
+ * @event {CustomEvent<PersoErrorDetail>} perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
  *
  * @slot footer - Shown under the card's content, e.g. "No account yet? Sign up".
  *

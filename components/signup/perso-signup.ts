@@ -32,9 +32,10 @@ interface Attempt {
  *
  * @summary Account sign-up card.
  *
- * @event perso-signed-up - The server accepted a sign-up and sent a verification mail. `detail: {email, method}`.
- * @event perso-signed-in - The sign-up was verified (by its code here, or its link in another tab) and this browser is signed in. `detail: {user}`.
- * @event perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
+ * @event {CustomEvent<PersoSignedUpDetail>} perso-signed-up - The server accepted a sign-up and sent a verification mail. `detail: {email, method}`.
+ * @event {CustomEvent<PersoSignedInDetail>} perso-signed-in - The sign-up was verified (by its code here, or its link in another tab) and this browser is signed in. `detail: {user}`.
+ * @event {CustomEvent<PersoSignedOutDetail>} perso-signed-out - The session ended, here or elsewhere. `detail: {reason}`: `"signed_out"` after a sign-out through this page, else `"expired"`.
+ * @event {CustomEvent<PersoErrorDetail>} perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
  *
  * @slot footer - Shown under the card's content, e.g. "Already have an account? Sign in".
  *
