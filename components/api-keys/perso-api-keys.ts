@@ -12,6 +12,7 @@ import type { SignOutReason } from '../base/events.js';
 import type { User } from '../client/types.js';
 import { type CreateFormState, type FormDraft, readCreateForm, readDraft, renderCreateForm } from './create-form.js';
 import { type PendingDelete, renderDeleteDialog } from './delete-dialog.js';
+import { KEY_ORDERS, MANY_KEYS, type KeyOrder, arrangeKeys } from './key-order.js';
 import { type CopyStatus, renderKeyRow } from './key-row.js';
 import { styles } from './perso-api-keys.styles.js';
 import { SessionController } from '../client/session-controller.js';
@@ -45,6 +46,9 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  * @csspart cancel-button - The dialog's "Cancel".
  * @csspart retry-button - "Try again" after a failed load.
  * @csspart table-container - The box around the table; it scrolls sideways in narrow hosts.
+ * @csspart table-tools - "Hide expired keys" and "Sort by", shown above the table once there are more than 10 keys.
+ * @csspart hide-expired-input - The "Hide expired keys" checkbox.
+ * @csspart sort-select - The "Sort by" menu.
  * @csspart table - The keys table.
  * @csspart caption - The table's caption.
  * @csspart header-cell - A column header.
@@ -120,6 +124,9 @@ export class PersoApiKeys extends PersoElement {
   @state() private sessionEnded = false;
   /** What was typed in the create form when the session ended, put back after signing in again. */
   @state() private draft?: FormDraft;
+  /** "Hide expired keys" and "Sort by", offered once there are more than `MANY_KEYS`. */
+  @state() private hideExpired = false;
+  @state() private order: KeyOrder = 'created';
 
   /** Set when a sign-in took focus with it (the slotted `<perso-signin>` is gone): the form gets it once shown. */
   private focusFormWhenShown = false;
@@ -351,10 +358,32 @@ export class PersoApiKeys extends PersoElement {
     });
   }
 
+  private renderTools(hidden: number) {
+    const t = this.localize.t;
+    return html`<div part="table-tools" class="table-tools">
+      <label class="check">
+        <input type="checkbox" part="hide-expired-input" .checked=${this.hideExpired} @change=${(event: Event) => (this.hideExpired = (event.target as HTMLInputElement).checked)} />
+        ${t.term('keys.hideExpired')}
+      </label>
+      <label class="sort">
+        ${t.term('keys.sortBy')}
+        <select part="sort-select" @change=${(event: Event) => (this.order = (event.target as HTMLSelectElement).value as KeyOrder)}>
+          ${KEY_ORDERS.map((order) => html`<option value=${order} ?selected=${order === this.order}>${t.term(`keys.sort.${order}`)}</option>`)}
+        </select>
+      </label>
+      <span role="status" class="hidden-count">${hidden ? t.plural('keys.hiddenCount', hidden) : ''}</span>
+    </div>`;
+  }
+
   private renderTable(empty: boolean) {
     const now = new Date();
+    const many = this.keys.length > MANY_KEYS;
+    const { shown, hidden } = many
+      ? arrangeKeys(this.keys, { hideExpired: this.hideExpired, order: this.order, pinned: this.revealed?.id }, this.localize.t.lang, now)
+      : { shown: this.keys, hidden: 0 };
     const columns = ['keys.col.name', 'keys.col.key', 'keys.col.expiresAt', 'keys.col.lastUsedAt', 'keys.col.createdAt', 'keys.col.actions'] as const;
     return html`<div part="table-container" class="card table-container" role="region" aria-labelledby="caption" tabindex="0">
+      ${many ? this.renderTools(hidden) : nothing}
       <table part="table">
         <caption part="caption" id="caption" class="title"><span class="caption-text">${this.localize.t.term('keys.caption')}</span></caption>
         <thead>
@@ -363,7 +392,7 @@ export class PersoApiKeys extends PersoElement {
         <tbody>
           ${empty
             ? html`<tr><td part="empty" class="empty" colspan=${columns.length}>${this.localize.t.term('keys.empty')}</td></tr>`
-            : repeat(this.keys, (key) => key.id, (key) =>
+            : repeat(shown, (key) => key.id, (key) =>
                 renderKeyRow(key, {
                   now,
                   t: this.localize.t,
