@@ -57,6 +57,7 @@ export interface CreateFormHandlers {
  */
 export function renderCreateForm(t: Localizer, state: CreateFormState, draft: FormDraft | undefined, handlers: CreateFormHandlers, now: Date = new Date()) {
   const { errors } = state;
+  // "Create" is aria-disabled, not disabled, while busy: a disabled button would drop focus on <body>.
   return html`<form part="form" class="card create" aria-labelledby="create-title" novalidate @submit=${handlers.onSubmit}>
     <h2 id="create-title" part="form-title" class="title">${t.term('keys.formTitle')}</h2>
     <div class="create-fields">
@@ -91,7 +92,6 @@ export function renderCreateForm(t: Localizer, state: CreateFormState, draft: Fo
         ${errors.expiresAt ? html`<p id="expires-error" part="field-error" class="field-error">${errors.expiresAt}</p>` : nothing}
         <p id="expires-hint" class="hint">${t.term('keys.expiresHint')}</p>
       </div>
-      <!-- aria-disabled, not disabled, while busy: a disabled button would drop focus on <body>. -->
       <button type="submit" part="button create-button" class="primary create-button" aria-disabled=${state.busy ? 'true' : 'false'} aria-busy=${state.busy ? 'true' : 'false'}>
         ${t.term('keys.create')}
       </button>

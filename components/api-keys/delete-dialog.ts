@@ -21,6 +21,7 @@ export interface DeleteDialogHandlers {
  * and Escape cancels. It stays in the DOM; the element opens it with `showModal()`.
  */
 export function renderDeleteDialog(t: Localizer, pending: PendingDelete | undefined, handlers: DeleteDialogHandlers) {
+  // The buttons are aria-disabled, not disabled, while busy: a disabled button would drop focus out of the dialog.
   return html`<dialog
     part="dialog"
     class="dialog"
@@ -33,7 +34,6 @@ export function renderDeleteDialog(t: Localizer, pending: PendingDelete | undefi
       ? html`<h2 id="delete-title" part="dialog-title" class="title">${t.term('keys.deleteTitle', { name: pending.key.name })}</h2>
           <p id="delete-body" class="dialog-body">${t.term('keys.deleteBody')}</p>
           ${pending.error ? html`<p role="alert" part="error" class="alert">${pending.error}</p>` : nothing}
-          <!-- aria-disabled, not disabled, while busy: a disabled button would drop focus out of the dialog. -->
           <div class="dialog-actions">
             <button type="button" part="button cancel-button" class="cancel" aria-disabled=${pending.busy ? 'true' : 'false'} @click=${handlers.onCancel}>${t.term('keys.cancel')}</button>
             <button type="button" part="button confirm-button" class="danger confirm" aria-disabled=${pending.busy ? 'true' : 'false'} aria-busy=${pending.busy ? 'true' : 'false'} @click=${handlers.onConfirm}>
