@@ -141,7 +141,10 @@ export class PersoSignin extends PersoElement {
    * anywhere but this card's "Sign out" is said so; the typed email stays in the form.
    */
   #sessionChanged(user: User | null, reason?: SignOutReason): void {
-    this.alert = !user && reason === 'expired' ? this.localize.t.term('auth.sessionEnded') : undefined;
+    // Only a card that was on screen says so: one parked in an unshown slot (the keys table's
+    // `signed-out` slot while signed in) would repeat what the element around it says.
+    const seen = this.checkVisibility();
+    this.alert = !user && reason === 'expired' && seen ? this.localize.t.term('auth.sessionEnded') : undefined;
     if (!user) void restoreFocus(this, ['.alert', '.heading']);
   }
 

@@ -103,6 +103,18 @@ describe('perso-signed-out and a session that ends', () => {
     await shown(el, 'Your session ended — sign in again');
   });
 
+  it('says the session ended once: the keys element does, not the sign-in parked in its slot', async () => {
+    const api = signedInApi();
+    const el = await mount<PersoApiKeys>(html`<perso-api-keys><perso-signin slot="signed-out"></perso-signin></perso-api-keys>`, api.client);
+    await waitUntil(() => shadow(el).querySelector('table'), 'the keys never showed');
+    const signin = el.querySelector('perso-signin')!;
+    api.reply('GET', '/api/session', 401, { error: { code: 'unauthenticated', message: 'Sign in first.' } });
+    await api.client.session();
+    await shown(el, 'Your session ended — sign in again');
+    await waitUntil(() => submitButton(signin), 'the sign-in form never showed');
+    expect(text(signin)).not.to.contain('Your session ended');
+  });
+
   it('clears a sign-up alert once someone is signed in', async () => {
     const api = new FakeApi().handle('POST', '/api/signup', () => apiError(429, 'rate_limited', 'Slow down.', { headers: { 'retry-after': '30' } }));
     const el = await mount<PersoSignup>(html`<perso-signup></perso-signup>`, api.client);
