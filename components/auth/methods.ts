@@ -127,7 +127,7 @@ export class AuthMethods<T> {
     const shownAlert = seconds > 0 ? t.error('rate_limited', '', { time: t.wait(seconds) }) : alert;
     return html`
       ${renderHeader(this.host.localize.t.term(labels.heading), this.host.localize.t.term('auth.subtitle', { organization: config.organization.name }))}
-      ${shownAlert ? renderAlert(shownAlert) : nothing}
+      ${shownAlert ? renderAlert(shownAlert, { countdown: seconds > 0 }) : nothing}
       ${alternatives}
       ${alternatives !== nothing && password ? renderDivider(t) : nothing}
       ${password ? this.#renderPasswordForm(formFooter) : nothing}

@@ -300,6 +300,8 @@ describe('<perso-signup> submitting', () => {
     await shown(el, 'Too many attempts. Try again in 2 seconds.');
     // The disabled button cannot hold focus: the alert that says how long does.
     await waitUntil(() => shadow(el).activeElement?.classList.contains('alert'), `focus is on ${document.activeElement?.tagName}`);
+    // Announced once when it appears, not at every tick.
+    expect(shadow(el).querySelector('.alert')!.getAttribute('aria-live')).to.equal('off');
     await shown(el, 'Too many attempts. Try again in 1 second.');
     await waitUntil(() => !button(el, 'Create account').disabled, 'the button stayed disabled', { timeout: 2500 });
     expect(alertText(el)).to.equal(undefined);
