@@ -159,3 +159,10 @@ export const SessionEnded: Story = {
     await shows(screen, 'Your session ended — sign in again. Your key name is kept.');
   },
 };
+
+export const ManyKeysDark: Story = {
+  name: 'Many keys, dark',
+  args: { theme: 'dark' },
+  parameters: ManyKeys.parameters,
+  play: ManyKeys.play,
+};
