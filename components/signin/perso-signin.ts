@@ -210,18 +210,12 @@ export class PersoSignin extends PersoElement {
   };
 
   override render(): TemplateResult {
-    return html`${this.#renderStep()}<slot name="footer"></slot>`;
-  }
-
-  #renderStep(): TemplateResult {
-    switch (this.#gate.step) {
-      case 'pending':
-        return this.#gate.renderPending(this.localize.t, this.localize.t.term('signin.heading'));
-      case 'signed-in':
-        return this.#signOut.render(this.localize.t, this.#gate.user!, this.alert);
-      case 'ready':
-        return this.#renderView();
-    }
+    const t = this.localize.t;
+    return this.#gate.renderCard(t, {
+      heading: t.term('signin.heading'),
+      signedIn: (user) => this.#signOut.render(t, user, this.alert),
+      ready: () => this.#renderView(),
+    });
   }
 
   #renderView(): TemplateResult {

@@ -196,20 +196,12 @@ export class PersoSignup extends PersoElement {
   }
 
   override render(): TemplateResult {
-    return html`${this.#renderStep()}<slot name="footer"></slot>`;
-  }
-
-  #renderStep(): TemplateResult {
-    switch (this.#step) {
-      case 'pending':
-        return this.#gate.renderPending(this.localize.t, this.localize.t.term('signup.heading'));
-      case 'signed-in':
-        return this.#signOut.render(this.localize.t, this.#gate.user!, this.alert);
-      case 'check-inbox':
-        return this.#renderCheckInbox(this.attempt!);
-      case 'form':
-        return this.#methods.render(this.#gate.config!, this.alert);
-    }
+    const t = this.localize.t;
+    return this.#gate.renderCard(t, {
+      heading: t.term('signup.heading'),
+      signedIn: (user) => this.#signOut.render(t, user, this.alert),
+      ready: () => (this.attempt ? this.#renderCheckInbox(this.attempt) : this.#methods.render(this.#gate.config!, this.alert)),
+    });
   }
 
   #renderCheckInbox({ email, id, mailHeld }: Attempt): TemplateResult {
