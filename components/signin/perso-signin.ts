@@ -143,7 +143,8 @@ export class PersoSignin extends PersoElement {
   #sessionChanged(user: User | null, reason?: SignOutReason): void {
     // Only a card that was on screen says so: one parked in an unshown slot (the keys table's
     // `signed-out` slot while signed in) would repeat what the element around it says.
-    const seen = this.checkVisibility();
+    // (Safari before 17.4 has no checkVisibility: there the card speaks, as before.)
+    const seen = typeof this.checkVisibility === 'function' ? this.checkVisibility() : true;
     this.alert = !user && reason === 'expired' && seen ? this.localize.t.term('auth.sessionEnded') : undefined;
     if (!user) void restoreFocus(this, ['.alert', '.heading']);
   }
