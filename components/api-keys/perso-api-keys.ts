@@ -160,7 +160,10 @@ export class PersoApiKeys extends PersoElement {
 
   private sessionChanged(user: User | null, reason?: SignOutReason): void {
     const active = document.activeElement;
-    const focusHere = !active || active === document.body || active === this || this.contains(active);
+    // Focus on <body> was dropped by a control that went away or turned busy: take it only when
+    // that control was most likely ours (a sign-in in our slot), not a card elsewhere on the page.
+    const dropped = (!active || active === document.body) && this.querySelector('[slot="signed-out"]') !== null;
+    const focusHere = dropped || active === this || this.contains(active);
     if (user) {
       this.sessionEnded = false;
       this.focusFormWhenShown = focusHere;

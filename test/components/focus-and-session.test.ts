@@ -64,6 +64,25 @@ describe('focus after each flow (followed through shadow roots)', () => {
     await waitUntil(() => deepActiveElement() === input(el, 'API Key Name'), focusTrail());
   });
 
+  it('a sign-in elsewhere on the page keeps its focus; the keys form does not take it', async () => {
+    const api = new FakeApi().reply('GET', '/api/keys', 200, { keys: sampleKeys() });
+    const held = api.hold('POST', '/api/signin');
+    const page = await mount<HTMLDivElement>(html`<div><perso-signin></perso-signin><perso-api-keys></perso-api-keys></div>`, api.client);
+    const signin = page.querySelector('perso-signin')!;
+    const keys = page.querySelector('perso-api-keys')!;
+    await waitUntil(() => buttons(signin, 'Sign in').some((b) => (b as HTMLButtonElement).type === 'submit'), 'sign-in form never shown');
+    type(input(signin, 'Email'), 'ada@example.com');
+    type(input(signin, 'Password'), 'correct horse battery');
+    submitButton(signin).focus();
+    submitButton(signin).click();
+    // The busy button drops focus on <body>, as in a real sign-in that takes a moment.
+    await waitUntil(() => deepActiveElement() === document.body, 'focus never left the busy button');
+    held.release(json(200, { user: testUser }));
+    await waitUntil(() => shadow(keys).querySelector('table'), 'the keys never showed');
+    await keys.updateComplete;
+    await waitUntil(() => deepActiveElement() === shadow(signin).querySelector('h2'), focusTrail());
+  });
+
   it('focus stays in the dialog while a delete runs', async () => {
     const api = signedInApi();
     const held = api.hold('DELETE', '/api/keys/key_1');
