@@ -23,6 +23,8 @@ export type {
   PersoPasskeyAddedDetail,
   PersoPasskeyRemovedDetail,
   PersoSignedInDetail,
+  PersoSignedOutDetail,
   PersoSignedUpDetail,
+  SignOutReason,
   SignUpMethod,
 } from './base/events.js';

@@ -7,14 +7,14 @@ import { userEvent } from 'storybook/test';
 import { DEMO_CODE, demoUser, reply, withMockApi, type MockApiOptions } from './mock-api.js';
 import { mount, shows, submit } from './play.js';
 
-type Args = Pick<PersoSignin, 'organization' | 'theme'>;
+type Args = Pick<PersoSignin, 'organization' | 'theme' | 'lang'>;
 
 const meta = {
   title: 'Elements/perso-signin',
   component: 'perso-signin',
   decorators: [withMockApi],
   args: { organization: 'default' },
-  render: (args) => html`<perso-signin organization=${args.organization} theme=${ifDefined(args.theme)}></perso-signin>`,
+  render: (args) => html`<perso-signin organization=${args.organization} theme=${ifDefined(args.theme)} lang=${ifDefined(args.lang || undefined)}></perso-signin>`,
 } satisfies Meta<Args>;
 
 export default meta;
@@ -70,5 +70,42 @@ export const SignedIn: Story = {
 export const Dark: Story = {
   name: 'Dark theme',
   args: { theme: 'dark' },
+};
+
+/** Preview: the buttons only. Passkeys and social sign-in are being built; these do nothing yet. */
+export const PasskeyAndSocialDark: Story = {
+  name: 'Preview: passkey and social buttons, dark',
+  args: { theme: 'dark' },
   parameters: fake({ methods: { passkey: true, social: [{ id: 'github', name: 'GitHub' }] } }),
+};
+
+export const RateLimited: Story = {
+  name: 'Rate limited',
+  parameters: fake({ routes: { 'POST /api/signin': reply.error(429, 'rate_limited', 'Too many attempts.', { headers: { 'retry-after': '900' } }) } }),
+  play: async ({ canvasElement }) => {
+    const { screen } = await mount(canvasElement, 'perso-signin');
+    await submit(screen, credentials, 'Sign in');
+    await shows(screen, 'Too many attempts. Try again in 15 minutes.');
+  },
+};
+
+export const NetworkError: Story = {
+  name: 'Network error',
+  parameters: fake({ routes: { 'POST /api/signin': reply.networkError() } }),
+  play: async ({ canvasElement }) => {
+    const { screen } = await mount(canvasElement, 'perso-signin');
+    await submit(screen, credentials, 'Sign in');
+    await shows(screen, 'Could not reach the server. Check your connection and try again.');
+  },
+};
+
+export const Korean: Story = {
+  name: 'Korean, invalid credentials',
+  args: { lang: 'ko' },
+  parameters: InvalidCredentials.parameters,
+  play: async ({ canvasElement }) => {
+    const { screen } = await mount(canvasElement, 'perso-signin');
+    await submit(screen, { 이메일: 'ada@example.com', 비밀번호: 'wrong password' }, '로그인');
+    await shows(screen, /이메일 또는 비밀번호/);
+  },
 };

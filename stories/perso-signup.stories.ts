@@ -7,7 +7,7 @@ import type { PersoSignup } from '../components/signup/perso-signup.js';
 import { DEMO_CODE, reply, withMockApi, type MockApiOptions } from './mock-api.js';
 import { mount, shows, submit } from './play.js';
 
-type Args = Pick<PersoSignup, 'organization' | 'theme' | 'redirect'>;
+type Args = Pick<PersoSignup, 'organization' | 'theme' | 'redirect' | 'lang'>;
 
 const meta = {
   title: 'Elements/perso-signup',
@@ -17,6 +17,7 @@ const meta = {
   render: (args) => html`<perso-signup
     organization=${args.organization}
     theme=${ifDefined(args.theme)}
+    lang=${ifDefined(args.lang || undefined)}
     redirect=${ifDefined(args.redirect)}
   ></perso-signup>`,
 } satisfies Meta<Args>;
@@ -105,8 +106,9 @@ export const NetworkError: Story = {
   },
 };
 
+/** Preview: the buttons only. Passkeys and social sign-in are being built; these do nothing yet. */
 export const PasskeyAndSocial: Story = {
-  name: 'Passkey and social methods',
+  name: 'Preview: passkey and social buttons',
   parameters: fake({
     methods: {
       passkey: true,
@@ -121,5 +123,19 @@ export const PasskeyAndSocial: Story = {
 export const Dark: Story = {
   name: 'Dark theme',
   args: { theme: 'dark' },
-  parameters: PasskeyAndSocial.parameters,
+};
+
+export const Korean: Story = {
+  name: 'Korean',
+  args: { lang: 'ko' },
+};
+
+export const KoreanVerificationSent: Story = {
+  name: 'Korean, verification sent, dark',
+  args: { lang: 'ko', theme: 'dark' },
+  play: async ({ canvasElement }) => {
+    const { screen } = await mount(canvasElement, 'perso-signup');
+    await submit(screen, { 이메일: 'ada@example.com', 비밀번호: 'correct horse battery' }, '계정 만들기');
+    await shows(screen, /받은편지함/);
+  },
 };

@@ -13,6 +13,17 @@ export interface CreateFormState {
   error?: string;
 }
 
+/** The form's raw values, kept while the user signs in again after the session ended. */
+export interface FormDraft {
+  name: string;
+  expiresAt: string;
+}
+
+export function readDraft(form: HTMLFormElement): FormDraft {
+  const data = new FormData(form);
+  return { name: String(data.get('name') ?? ''), expiresAt: String(data.get('expiresAt') ?? '') };
+}
+
 export interface CreateKeyInput {
   name: string;
   expiresAt?: string;
@@ -40,9 +51,13 @@ export interface CreateFormHandlers {
   onExpiresInput: () => void;
 }
 
-/** The "Create New API Key" form: name, optional expiry date, and the create button. */
-export function renderCreateForm(t: Localizer, state: CreateFormState, handlers: CreateFormHandlers, now: Date = new Date()) {
+/**
+ * The "Create New API Key" form: name, optional expiry date, and the create button. `draft`
+ * fills a form that is shown again after a lost session; the inputs are otherwise the user's.
+ */
+export function renderCreateForm(t: Localizer, state: CreateFormState, draft: FormDraft | undefined, handlers: CreateFormHandlers, now: Date = new Date()) {
   const { errors } = state;
+  // "Create" is aria-disabled, not disabled, while busy: a disabled button would drop focus on <body>.
   return html`<form part="form" class="card create" aria-labelledby="create-title" novalidate @submit=${handlers.onSubmit}>
     <h2 id="create-title" part="form-title" class="title">${t.term('keys.formTitle')}</h2>
     <div class="create-fields">
@@ -54,6 +69,7 @@ export function renderCreateForm(t: Localizer, state: CreateFormState, handlers:
           part="input name-input"
           autocomplete="off"
           required
+          .value=${draft?.name ?? ''}
           aria-invalid=${errors.name ? 'true' : 'false'}
           aria-describedby=${ifDefined(errors.name ? 'name-error' : undefined)}
           @input=${handlers.onNameInput}
@@ -68,6 +84,7 @@ export function renderCreateForm(t: Localizer, state: CreateFormState, handlers:
           type="date"
           part="input expires-input"
           min=${tomorrow(now)}
+          .value=${draft?.expiresAt ?? ''}
           aria-invalid=${errors.expiresAt ? 'true' : 'false'}
           aria-describedby=${errors.expiresAt ? 'expires-error expires-hint' : 'expires-hint'}
           @input=${handlers.onExpiresInput}
@@ -75,7 +92,7 @@ export function renderCreateForm(t: Localizer, state: CreateFormState, handlers:
         ${errors.expiresAt ? html`<p id="expires-error" part="field-error" class="field-error">${errors.expiresAt}</p>` : nothing}
         <p id="expires-hint" class="hint">${t.term('keys.expiresHint')}</p>
       </div>
-      <button type="submit" part="button create-button" class="primary create-button" ?disabled=${state.busy} aria-busy=${state.busy ? 'true' : 'false'}>
+      <button type="submit" part="button create-button" class="primary create-button" aria-disabled=${state.busy ? 'true' : 'false'} aria-busy=${state.busy ? 'true' : 'false'}>
         ${t.term('keys.create')}
       </button>
     </div>

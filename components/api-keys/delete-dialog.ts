@@ -21,6 +21,7 @@ export interface DeleteDialogHandlers {
  * and Escape cancels. It stays in the DOM; the element opens it with `showModal()`.
  */
 export function renderDeleteDialog(t: Localizer, pending: PendingDelete | undefined, handlers: DeleteDialogHandlers) {
+  // The buttons are aria-disabled, not disabled, while busy: a disabled button would drop focus out of the dialog.
   return html`<dialog
     part="dialog"
     class="dialog"
@@ -34,8 +35,8 @@ export function renderDeleteDialog(t: Localizer, pending: PendingDelete | undefi
           <p id="delete-body" class="dialog-body">${t.term('keys.deleteBody')}</p>
           ${pending.error ? html`<p role="alert" part="error" class="alert">${pending.error}</p>` : nothing}
           <div class="dialog-actions">
-            <button type="button" part="button cancel-button" class="cancel" ?disabled=${pending.busy} @click=${handlers.onCancel}>${t.term('keys.cancel')}</button>
-            <button type="button" part="button confirm-button" class="danger confirm" ?disabled=${pending.busy} aria-busy=${pending.busy ? 'true' : 'false'} @click=${handlers.onConfirm}>
+            <button type="button" part="button cancel-button" class="cancel" aria-disabled=${pending.busy ? 'true' : 'false'} @click=${handlers.onCancel}>${t.term('keys.cancel')}</button>
+            <button type="button" part="button confirm-button" class="danger confirm" aria-disabled=${pending.busy ? 'true' : 'false'} aria-busy=${pending.busy ? 'true' : 'false'} @click=${handlers.onConfirm}>
               ${t.term('keys.delete')}
             </button>
           </div>`

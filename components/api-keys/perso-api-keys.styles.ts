@@ -93,6 +93,42 @@ export const styles = css`
   .table-container:focus-visible {
     outline-offset: -2px;
   }
+  .table-tools {
+    /* Stays in view while a narrow host scrolls the table sideways. */
+    position: sticky;
+    inset-inline-start: 0;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: calc(var(--_space) * 0.5) calc(var(--_space) * 1.25);
+    padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.25);
+    border-block-end: 1px solid var(--_border);
+    font-size: 0.875rem;
+  }
+  .table-tools label {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+  }
+  .table-tools input[type='checkbox'] {
+    width: 1rem;
+    height: 1rem;
+    min-height: 0;
+    padding: 0;
+    margin: 0;
+    accent-color: var(--_primary);
+  }
+  .table-tools select {
+    font: inherit;
+    color: inherit;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 0.25rem 0.5rem;
+  }
+  .hidden-count {
+    color: var(--_muted);
+  }
   table {
     width: 100%;
     border-collapse: collapse;
@@ -233,7 +269,7 @@ export const styles = css`
   button.ghost-danger:hover {
     background: color-mix(in srgb, var(--_danger) 10%, transparent);
   }
-  button:not(:disabled):hover {
+  button:not(:disabled, [aria-disabled='true']):hover {
     filter: brightness(0.97);
   }
 
@@ -291,7 +327,12 @@ export const styles = css`
   .load-error p {
     margin: 0 0 var(--_space);
   }
-  .signed-out-message:only-child {
+  .session-ended {
+    margin: 0 0 var(--_space);
+    color: var(--_danger);
+    font-weight: 600;
+  }
+  .signed-out-message:last-child {
     margin: 0;
   }
   ::slotted(*) {

@@ -1,5 +1,5 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { controls } from '../base/controls.styles.js';
@@ -8,8 +8,11 @@ import { tokens } from '../base/tokens.styles.js';
 import { describeError } from '../auth/errors.js';
 import { ApiError } from '../client/api-error.js';
 import type { ApiKey } from '../client/types.js';
-import { type CreateFormState, readCreateForm, renderCreateForm } from './create-form.js';
+import type { SignOutReason } from '../base/events.js';
+import type { User } from '../client/types.js';
+import { type CreateFormState, type FormDraft, readCreateForm, readDraft, renderCreateForm } from './create-form.js';
 import { type PendingDelete, renderDeleteDialog } from './delete-dialog.js';
+import { KEY_ORDERS, MANY_KEYS, type KeyOrder, arrangeKeys } from './key-order.js';
 import { type CopyStatus, renderKeyRow } from './key-row.js';
 import { styles } from './perso-api-keys.styles.js';
 import { SessionController } from '../client/session-controller.js';
@@ -21,28 +24,49 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  *
  * @summary API keys table with a create form, a show-once secret and a delete confirmation.
  *
- * @event perso-key-created - A key was created. `detail: { key }` (the key's public fields, never the secret).
- * @event perso-key-deleted - A key was revoked. `detail: { id }`.
- * @event perso-error - A request failed. `detail: { code, message }`.
+ * @event {CustomEvent<PersoKeyCreatedDetail>} perso-key-created - A key was created. `detail: { key }` (the key's public fields, never the secret).
+ * @event {CustomEvent<PersoKeyDeletedDetail>} perso-key-deleted - A key was revoked. `detail: { id }`.
+ * @event {CustomEvent<PersoErrorDetail>} perso-error - A request failed. `detail: { code, message }`.
+ * @event {CustomEvent<PersoSignedOutDetail>} perso-signed-out - The session ended, here or elsewhere. `detail: {reason}`: `"signed_out"` after a sign-out through this page, else `"expired"`.
  *
  * @slot signed-out - Shown when nobody is signed in, e.g. a `<perso-signin>`.
  *
  * @csspart base - The wrapper around every state.
  * @csspart form - The "Create New API Key" form.
  * @csspart form-title - The form's heading.
- * @csspart input - Every input (also `name-input`, `expires-input`).
+ * @csspart input - Every input.
+ * @csspart name-input - The "API Key Name" input.
+ * @csspart expires-input - The "Expires At" date input.
  * @csspart field-error - The message under an invalid field.
- * @csspart button - Every button (also `create-button`, `copy-button`, `delete-button`, `confirm-button`, `cancel-button`, `retry-button`).
+ * @csspart button - Every button.
+ * @csspart create-button - The "Create" button.
+ * @csspart copy-button - The "Copy" button next to a new key.
+ * @csspart delete-button - A row's "Delete" button.
+ * @csspart confirm-button - The dialog's "Delete".
+ * @csspart cancel-button - The dialog's "Cancel".
+ * @csspart retry-button - "Try again" after a failed load.
  * @csspart table-container - The box around the table; it scrolls sideways in narrow hosts.
+ * @csspart table-tools - "Hide expired keys" and "Sort by", shown above the table once there are more than 10 keys.
+ * @csspart hide-expired-input - The "Hide expired keys" checkbox.
+ * @csspart sort-select - The "Sort by" menu.
  * @csspart table - The keys table.
  * @csspart caption - The table's caption.
  * @csspart header-cell - A column header.
- * @csspart row - A key's row (also `row-new` for the key created just now, `row-expired`).
- * @csspart cell - Every cell of a row (also `name-cell`, `key-cell`, `expires-cell`, `last-used-cell`, `created-cell`, `actions-cell`).
+ * @csspart row - A key's row.
+ * @csspart row-new - The row of the key created just now.
+ * @csspart row-expired - The row of an expired key.
+ * @csspart cell - Every cell of a row.
+ * @csspart name-cell - The "Key Name" cell (the row's header).
+ * @csspart key-cell - The "Key" cell.
+ * @csspart expires-cell - The "Expires At" cell.
+ * @csspart last-used-cell - The "Last Used At" cell.
+ * @csspart created-cell - The "Created At" cell.
+ * @csspart actions-cell - The "Actions" cell.
  * @csspart secret - The full key, shown once.
  * @csspart warning - "Copy this key now. You won't be able to see it again."
  * @csspart masked-key - A key's masked form.
- * @csspart badge - A status badge (also `expired-badge`).
+ * @csspart badge - A status badge.
+ * @csspart expired-badge - "Expired".
  * @csspart sparkline - The 30-day usage line.
  * @csspart dialog - The delete confirmation dialog.
  * @csspart dialog-title - The dialog's heading.
@@ -72,7 +96,9 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
 export class PersoApiKeys extends PersoElement {
   static override styles = [tokens, controls, styles];
 
-  private readonly session = new SessionController(this, () => this.client);
+  private readonly session = new SessionController(this, () => this.client, {
+    onChange: (user, _previous, reason) => this.sessionChanged(user, reason),
+  });
 
   private readonly keysTask = new Task(this, {
     task: async ([client, userId], { signal }) => (userId ? client.listKeys(signal) : initialState),
@@ -94,6 +120,16 @@ export class PersoApiKeys extends PersoElement {
   @state() private form: CreateFormState = { busy: false, errors: {} };
   @state() private pendingDelete?: PendingDelete;
   @state() private announcement = '';
+  /** The session ended somewhere other than a sign-out on this page: the signed-out view says so. */
+  @state() private sessionEnded = false;
+  /** What was typed in the create form when the session ended, put back after signing in again. */
+  @state() private draft?: FormDraft;
+  /** "Hide expired keys" and "Sort by", offered once there are more than `MANY_KEYS`. */
+  @state() private hideExpired = false;
+  @state() private order: KeyOrder = 'created';
+
+  /** Set when a sign-in took focus with it (the slotted `<perso-signin>` is gone): the form gets it once shown. */
+  private focusFormWhenShown = false;
 
   /** Where focus goes when the dialog closes: a key's Delete button, else the name field. */
   private focusAfterDialog?: string;
@@ -120,6 +156,37 @@ export class PersoApiKeys extends PersoElement {
     if (status === TaskStatus.ERROR) return 'error';
     if (status !== TaskStatus.COMPLETE) return 'loading';
     return this.keys.length ? 'list' : 'empty';
+  }
+
+  private sessionChanged(user: User | null, reason?: SignOutReason): void {
+    const active = document.activeElement;
+    // Focus on <body> was dropped by a control that went away or turned busy: take it only when
+    // that control was most likely ours (a sign-in in our slot), not a card elsewhere on the page.
+    const dropped = (!active || active === document.body) && this.querySelector('[slot="signed-out"]') !== null;
+    const focusHere = dropped || active === this || this.contains(active);
+    if (user) {
+      this.sessionEnded = false;
+      this.focusFormWhenShown = focusHere;
+      return;
+    }
+    this.sessionEnded = reason === 'expired';
+    if (this.createForm) this.draft = readDraft(this.createForm);
+    this.form = { busy: false, errors: {} };
+    if (this.dialog?.open) this.dialog.close();
+    if (focusHere) void this.focusSignedOut();
+  }
+
+  private async focusSignedOut(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.session-ended, .signed-out-message')?.focus();
+  }
+
+  protected override updated(): void {
+    if (!this.focusFormWhenShown) return;
+    const view = this.view;
+    if (view !== 'list' && view !== 'empty') return;
+    this.focusFormWhenShown = false;
+    this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
   }
 
   private reportError(error: unknown): string {
@@ -152,12 +219,17 @@ export class PersoApiKeys extends PersoElement {
       this.copyStatus = undefined;
       this.announcement = this.localize.t.term('keys.created', { name: key.name });
       form.reset();
+      this.draft = undefined;
       this.form = { busy: false, errors: {} };
       const { secret: _never, ...publicKey } = key as ApiKey & { secret?: string };
       this.emit('perso-key-created', { key: publicKey });
       await this.updateComplete;
-      this.renderRoot.querySelector<HTMLButtonElement>('.copy')?.focus();
+      // The new row is the first thing to see even in a long or scrolled table.
+      this.renderRoot.querySelector('tr.new')?.scrollIntoView({ block: 'nearest' });
+      this.renderRoot.querySelector<HTMLButtonElement>('.copy')?.focus({ preventScroll: true });
     } catch (error) {
+      // A lost session already shows the signed-out view, with the typed name kept as a draft.
+      if (!this.session.user) return;
       const message = this.reportError(error);
       const fields = error instanceof ApiError ? error.fields : {};
       const fieldErrors = { ...(fields.name && { name: fields.name }), ...(fields.expiresAt && { expiresAt: fields.expiresAt }) };
@@ -214,11 +286,18 @@ export class PersoApiKeys extends PersoElement {
       if (this.revealed?.id === pending.key.id) this.revealed = undefined;
       this.focusAfterDialog = (this.keys[index] ?? this.keys[index - 1])?.id;
       this.announcement = this.localize.t.term('keys.deleted', { name: pending.key.name });
+      // A message about the form belongs to an earlier attempt, not to the table that changed.
+      this.form = { busy: false, errors: {} };
       this.emit('perso-key-deleted', { id: pending.key.id });
       this.dialog.close();
     } catch (error) {
-      this.pendingDelete = { key: pending.key, busy: false, error: this.reportError(error) };
+      // A lost session closed the dialog already.
+      if (this.session.user) this.pendingDelete = { key: pending.key, busy: false, error: this.reportError(error) };
     }
+  };
+
+  private cancelDelete = (): void => {
+    if (!this.pendingDelete?.busy) this.dialog.close();
   };
 
   private onDialogClose = async (): Promise<void> => {
@@ -226,7 +305,7 @@ export class PersoApiKeys extends PersoElement {
     await this.updateComplete;
     const id = this.focusAfterDialog;
     const target = id && [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.actions button')].find((b) => b.dataset.keyId === id);
-    (target || this.renderRoot.querySelector<HTMLInputElement>('#name'))?.focus();
+    (target || this.renderRoot.querySelector<HTMLElement>('#name, .session-ended, .signed-out-message'))?.focus();
   };
 
   override render() {
@@ -234,7 +313,7 @@ export class PersoApiKeys extends PersoElement {
     return html`<div part="base" class="base" aria-busy=${view === 'loading' ? 'true' : 'false'}>
       ${this.renderView(view)}
       <p role="status" class="visually-hidden">${this.announcement}</p>
-      ${renderDeleteDialog(this.localize.t, this.pendingDelete, { onConfirm: this.confirmDelete, onCancel: () => this.dialog.close(), onClose: this.onDialogClose })}
+      ${renderDeleteDialog(this.localize.t, this.pendingDelete, { onConfirm: this.confirmDelete, onCancel: this.cancelDelete, onClose: this.onDialogClose })}
     </div>`;
   }
 
@@ -253,7 +332,10 @@ export class PersoApiKeys extends PersoElement {
 
   private renderSignedOut() {
     return html`<div part="signed-out" class="card signed-out">
-      <p class="signed-out-message">${this.localize.t.term('keys.signedOut')}</p>
+      ${this.sessionEnded
+        ? html`<p class="session-ended" role="alert" tabindex="-1">${this.localize.t.term(this.draft?.name ? 'keys.sessionEnded' : 'auth.sessionEnded')}</p>`
+        : nothing}
+      <p class="signed-out-message" tabindex="-1">${this.localize.t.term('keys.signedOut')}</p>
       <slot name="signed-out"></slot>
     </div>`;
   }
@@ -272,17 +354,39 @@ export class PersoApiKeys extends PersoElement {
   }
 
   private renderForm() {
-    return renderCreateForm(this.localize.t, this.form, {
+    return renderCreateForm(this.localize.t, this.form, this.draft, {
       onSubmit: this.onCreate,
       onNameInput: () => this.revalidate('name'),
       onExpiresInput: () => this.revalidate('expiresAt'),
     });
   }
 
+  private renderTools(hidden: number) {
+    const t = this.localize.t;
+    return html`<div part="table-tools" class="table-tools">
+      <label class="check">
+        <input type="checkbox" part="hide-expired-input" .checked=${this.hideExpired} @change=${(event: Event) => (this.hideExpired = (event.target as HTMLInputElement).checked)} />
+        ${t.term('keys.hideExpired')}
+      </label>
+      <label class="sort">
+        ${t.term('keys.sortBy')}
+        <select part="sort-select" @change=${(event: Event) => (this.order = (event.target as HTMLSelectElement).value as KeyOrder)}>
+          ${KEY_ORDERS.map((order) => html`<option value=${order} ?selected=${order === this.order}>${t.term(`keys.sort.${order}`)}</option>`)}
+        </select>
+      </label>
+      <span role="status" class="hidden-count">${hidden ? t.plural('keys.hiddenCount', hidden) : ''}</span>
+    </div>`;
+  }
+
   private renderTable(empty: boolean) {
     const now = new Date();
+    const many = this.keys.length > MANY_KEYS;
+    const { shown, hidden } = many
+      ? arrangeKeys(this.keys, { hideExpired: this.hideExpired, order: this.order, pinned: this.revealed?.id }, this.localize.t.lang, now)
+      : { shown: this.keys, hidden: 0 };
     const columns = ['keys.col.name', 'keys.col.key', 'keys.col.expiresAt', 'keys.col.lastUsedAt', 'keys.col.createdAt', 'keys.col.actions'] as const;
     return html`<div part="table-container" class="card table-container" role="region" aria-labelledby="caption" tabindex="0">
+      ${many ? this.renderTools(hidden) : nothing}
       <table part="table">
         <caption part="caption" id="caption" class="title"><span class="caption-text">${this.localize.t.term('keys.caption')}</span></caption>
         <thead>
@@ -291,7 +395,7 @@ export class PersoApiKeys extends PersoElement {
         <tbody>
           ${empty
             ? html`<tr><td part="empty" class="empty" colspan=${columns.length}>${this.localize.t.term('keys.empty')}</td></tr>`
-            : repeat(this.keys, (key) => key.id, (key) =>
+            : repeat(shown, (key) => key.id, (key) =>
                 renderKeyRow(key, {
                   now,
                   t: this.localize.t,

@@ -24,7 +24,7 @@ export class AuthGate {
   readonly #session: SessionController;
 
   constructor(
-    host: ReactiveControllerHost,
+    host: ReactiveControllerHost & HTMLElement,
     getClient: () => PersoClient,
     getOrganization: () => string,
     sessionOptions: SessionControllerOptions = {},
@@ -54,6 +54,16 @@ export class AuthGate {
   /** Asks the server again who is signed in (e.g. whether another tab completed a sign-up). */
   recheckSession(): void {
     void this.#session.check();
+  }
+
+  /**
+   * The shell both auth cards share: the gate's own steps (loading, the load error, "Signed in
+   * as") or, once `ready`, the card's; then the host's `footer` slot.
+   */
+  renderCard(t: Localizer, card: { heading: string; signedIn: (user: User) => TemplateResult; ready: () => TemplateResult }): TemplateResult {
+    const step = this.step;
+    const content = step === 'pending' ? this.renderPending(t, card.heading) : step === 'signed-in' ? card.signedIn(this.user!) : card.ready();
+    return html`${content}<slot name="footer"></slot>`;
   }
 
   /** The `pending` step: a spinner, or the load error with a way to try again. */

@@ -4,11 +4,16 @@ import type { Localized } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
 import { ApiError } from '../client/api-error.js';
 import type { OrganizationConfig, SocialProvider } from '../client/types.js';
+import { CooldownController } from './cooldown.js';
 import { CredentialFields } from './credentials.js';
 import { passkeysSupported } from './passkey.js';
 import { describeError } from './errors.js';
+import { restoreFocus } from './focus.js';
 import { leaveForProvider, type SocialReturn, takeSocialReturn } from './social-return.js';
 import { renderAlert, renderAlternatives, renderDivider, renderHeader, renderStatus } from './views.js';
+
+/** How long to hold the submit button after a 429 that came without Retry-After. */
+const DEFAULT_RETRY_SECONDS = 60;
 
 /** The card's own words, as keys: looked up at render time so `setMessages()` still applies. */
 export interface MethodLabels {
@@ -21,7 +26,10 @@ export interface MethodLabels {
 export interface AuthMethodsOptions<T> {
   purpose: 'sign-up' | 'sign-in';
   labels: MethodLabels;
-  /** Clears what the last attempt left on screen; runs before the fields are checked. */
+  /**
+   * Clears what the last attempt left on screen; runs before the fields are checked, and when
+   * a rate limit's countdown runs out.
+   */
   reset(): void;
   send(email: string, password: string): Promise<T>;
   /** The server accepted; the password is already cleared. */
@@ -53,12 +61,20 @@ export class AuthMethods<T> implements ReactiveController {
   readonly fields: CredentialFields;
   /** What the last provider round trip brought back, until the person does something else. */
   #returned: SocialReturn = {};
+  /** A 429's Retry-After: the submit button stays disabled and the alert counts down until it ends. */
+  readonly #rateLimit: CooldownController;
 
   constructor(
     private readonly host: LitElement & Localized,
     private readonly options: AuthMethodsOptions<T>,
   ) {
     this.fields = new CredentialFields(host, options.purpose);
+    this.#rateLimit = new CooldownController(host, {
+      ended: () => {
+        options.reset();
+        void restoreFocus(host, ['button[type=submit]']);
+      },
+    });
     host.addController(this);
   }
 
@@ -76,9 +92,13 @@ export class AuthMethods<T> implements ReactiveController {
     return t.error(code, t.term('error.unexpected'));
   }
 
-  /** Shows a 422's field errors next to their fields; everything else belongs in the alert. */
+  /**
+   * Shows a 422's field errors next to their fields; everything else belongs in the alert. A
+   * rate limit also starts the countdown.
+   */
   place(error: unknown): PlacedError {
     const detail = describeError(error, this.host.localize.t);
+    if (error instanceof ApiError && error.code === 'rate_limited') this.#rateLimit.start(error.retryAfter ?? DEFAULT_RETRY_SECONDS);
     if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
       const unplaced = this.fields.showServerErrors(error.fields);
       return { detail, alert: unplaced.length > 0 ? unplaced.join(' ') : undefined, onFields: true };
@@ -88,7 +108,7 @@ export class AuthMethods<T> implements ReactiveController {
 
   #submit = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
-    if (this.busy) return;
+    if (this.busy || this.#rateLimit.active) return;
     this.#returned = {};
     this.options.reset();
     if (!this.fields.validate()) return;
@@ -136,9 +156,10 @@ export class AuthMethods<T> implements ReactiveController {
       disabled: busy,
       onSocial: this.#continueWith,
     });
+    const seconds = this.#rateLimit.remaining;
     return html`
       ${renderHeader(this.host.localize.t.term(labels.heading), this.host.localize.t.term('auth.subtitle', { organization: config.organization.name }))}
-      ${this.#renderReturned(alert)}
+      ${seconds > 0 ? renderAlert(t.error('rate_limited', '', { time: t.wait(seconds) }), { countdown: true }) : this.#renderReturned(alert)}
       ${alternatives}
       ${!password && this.options.purpose === 'sign-up' && this.passkeyOffered(config) ? this.#renderPasskeyEmailForm(busy) : nothing}
       ${alternatives !== nothing && password ? renderDivider(t) : nothing}
@@ -186,7 +207,7 @@ export class AuthMethods<T> implements ReactiveController {
     return html`
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.#submit}>
         ${this.fields.render({ busy, webauthn })}
-        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${busy}>
+        <button type="submit" class="primary block" part="button button-primary submit-button" ?disabled=${busy || this.#rateLimit.active}>
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${this.host.localize.t.term(labels.busy)}` : this.host.localize.t.term(labels.submit)}
         </button>
         ${footer}

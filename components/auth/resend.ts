@@ -1,10 +1,11 @@
-import { html, nothing, type ReactiveControllerHost } from 'lit';
+import { html, nothing, type LitElement } from 'lit';
 import type { PersoErrorDetail } from '../base/events.js';
 import type { Localized } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
 import { CooldownController } from './cooldown.js';
 import { describeError } from './errors.js';
+import { restoreFocus } from './focus.js';
 import { renderAlert, renderStatus } from './views.js';
 
 /** Seconds before another verification mail may be asked for, unless the server says otherwise. */
@@ -18,7 +19,7 @@ export class ResendAction {
   readonly cooldown: CooldownController;
 
   constructor(
-    private readonly host: ReactiveControllerHost & Localized,
+    private readonly host: LitElement & Localized,
     private readonly getClient: () => PersoClient,
     private readonly onError: (detail: PersoErrorDetail) => void,
   ) {
@@ -43,6 +44,8 @@ export class ResendAction {
     } finally {
       this.busy = false;
       this.host.requestUpdate();
+      // The button is disabled while busy and for the cooldown: the code field is what comes next.
+      void restoreFocus(this.host, ['#code', '.heading']);
     }
   }
 

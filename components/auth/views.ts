@@ -20,8 +20,12 @@ export function renderLoading(t: Localizer): TemplateResult {
   return html`<div class="loading" role="status" part="status"><span class="spinner" aria-hidden="true"></span>${t.term('auth.loading')}</div>`;
 }
 
-export function renderAlert(message: string): TemplateResult {
-  return html`<div class="alert" role="alert" part="error alert">${message}</div>`;
+/**
+ * Focusable so focus can rest on it while the button it is about cannot be used (a cooldown).
+ * A `countdown` alert is announced when it appears, not again at every tick of its number.
+ */
+export function renderAlert(message: string, options: { countdown?: boolean } = {}): TemplateResult {
+  return html`<div class="alert" role="alert" part="error alert" tabindex="-1" aria-live=${options.countdown ? 'off' : nothing}>${message}</div>`;
 }
 
 export function renderStatus(message: string): TemplateResult {

@@ -57,7 +57,8 @@ export const controls = css`
     color: var(--_primary);
     text-decoration: underline;
   }
-  button:disabled {
+  button:disabled,
+  button[aria-disabled='true'] {
     cursor: not-allowed;
     opacity: 0.6;
   }

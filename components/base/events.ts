@@ -20,6 +20,14 @@ export interface PersoKeyCreatedDetail {
 export interface PersoKeyDeletedDetail {
   id: string;
 }
+/**
+ * Why a session ended: `signed_out` when someone signed out through this page's client,
+ * `expired` for every other end (expiry, a sign-out in another tab, a revoked session).
+ */
+export type SignOutReason = 'signed_out' | 'expired';
+export interface PersoSignedOutDetail {
+  reason: SignOutReason;
+}
 
 export interface PersoPasskeyAddedDetail {
   passkey: Passkey;
@@ -37,6 +45,7 @@ export interface PersoEventMap {
   'perso-key-deleted': CustomEvent<PersoKeyDeletedDetail>;
   'perso-passkey-added': CustomEvent<PersoPasskeyAddedDetail>;
   'perso-passkey-removed': CustomEvent<PersoPasskeyRemovedDetail>;
+  'perso-signed-out': CustomEvent<PersoSignedOutDetail>;
 }
 
 export type PersoEventName = keyof PersoEventMap;

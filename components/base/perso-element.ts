@@ -9,6 +9,8 @@ import { LocalizeController, type Localized } from './localize.js';
 /**
  * Base of every Perso element: the `api`, `organization` and `theme` attributes, the shared
  * API client, and a typed `emit()`.
+ *
+ * @attribute {"en" | "ko" | string} lang - The element's language (the global attribute): else the nearest ancestor's, else `<html lang>`; English and Korean ship, others through `registerTranslation()`.
  */
 export class PersoElement extends LitElement implements Localized {
   /** Base URL of the Perso server; defaults to the page's origin. */

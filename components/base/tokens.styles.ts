@@ -55,6 +55,8 @@ export const tokens = css`
     text-shadow: none;
     white-space: normal;
     overflow-wrap: normal;
+    /* Korean wraps between words, not inside them ("확인하세요" stays whole); no effect on English. */
+    word-break: keep-all;
   }
   :host([hidden]) {
     display: none;

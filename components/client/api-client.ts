@@ -1,3 +1,4 @@
+import type { SignOutReason } from '../base/events.js';
 import { ApiError } from './api-error.js';
 import type {
   ApiKey,
@@ -17,7 +18,8 @@ import type {
   VerificationProof,
 } from './types.js';
 
-export type SessionListener = (user: User | null) => void;
+/** `reason` says why a session ended; set only when `user` is `null`. */
+export type SessionListener = (user: User | null, reason?: SignOutReason) => void;
 
 /**
  * The only code in the kit that calls `fetch`. Sends the session cookie with every request,
@@ -81,7 +83,7 @@ export class PersoClient {
 
   async signOut(): Promise<void> {
     await this.#request('POST', '/api/signout');
-    this.#setUser(null);
+    this.#setUser(null, 'signed_out');
   }
 
   /** The current session; concurrent callers share one request. */
@@ -151,10 +153,10 @@ export class PersoClient {
     return this.#request('DELETE', `/api/passkeys/${encodeURIComponent(id)}`);
   }
 
-  #setUser(user: User | null): void {
+  #setUser(user: User | null, reason: SignOutReason = 'expired'): void {
     const changed = this.#user?.id !== user?.id || this.#user === undefined;
     this.#user = user;
-    if (changed) for (const listener of this.#listeners) listener(user);
+    if (changed) for (const listener of this.#listeners) listener(user, user ? undefined : reason);
   }
 
   async #request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {

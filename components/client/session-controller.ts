@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PersoSignedOutDetail, SignOutReason } from '../base/events.js';
 import type { PersoClient } from './api-client.js';
 import type { User } from './types.js';
 
@@ -6,8 +7,11 @@ import type { User } from './types.js';
 export const SESSION_CHANNEL = 'perso-session';
 
 export interface SessionControllerOptions {
-  /** Called when the known user changes (not on the first answer): a sign-in or a sign-out. */
-  onChange?(user: User | null, previous: User | null): void;
+  /**
+   * Called when the known user changes (not on the first answer): a sign-in, or the end of a
+   * session with its `reason`.
+   */
+  onChange?(user: User | null, previous: User | null, reason?: SignOutReason): void;
 }
 
 /**
@@ -16,6 +20,9 @@ export interface SessionControllerOptions {
  * another element on the page shows up here without a reload. A sign-in or sign-out in another
  * tab is noticed when this page gets focus or becomes visible again, or at once when the other
  * tab says so on the `perso-session` BroadcastChannel.
+ *
+ * When a known session ends, the host dispatches `perso-signed-out` (API.md §7): every element
+ * that follows the session says so, whichever of them (or another tab) ended it.
  */
 export class SessionController implements ReactiveController {
   /** `undefined` until known, `null` when signed out. */
@@ -27,7 +34,7 @@ export class SessionController implements ReactiveController {
   #channel?: BroadcastChannel;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly getClient: () => PersoClient,
     private readonly options: SessionControllerOptions = {},
   ) {
@@ -50,7 +57,7 @@ export class SessionController implements ReactiveController {
     if (client === this.#client) return;
     this.#unsubscribe?.();
     this.#client = client;
-    this.#unsubscribe = client.onSessionChange((user) => this.#set(user));
+    this.#unsubscribe = client.onSessionChange((user, reason) => this.#set(user, reason));
     this.user = client.user;
     this.error = undefined;
     void this.check();
@@ -88,11 +95,16 @@ export class SessionController implements ReactiveController {
     if (this.user !== undefined && document.visibilityState === 'visible') void this.check();
   };
 
-  #set(user: User | null): void {
+  #set(user: User | null, reason: SignOutReason = 'expired'): void {
     const previous = this.user;
     this.user = user;
     this.error = undefined;
     this.host.requestUpdate();
-    if (previous !== undefined && previous?.id !== user?.id) this.options.onChange?.(user, previous);
+    if (previous === undefined || previous?.id === user?.id) return;
+    this.options.onChange?.(user, previous, user ? undefined : reason);
+    if (previous && !user) {
+      const detail: PersoSignedOutDetail = { reason };
+      this.host.dispatchEvent(new CustomEvent('perso-signed-out', { detail, bubbles: true, composed: true }));
+    }
   }
 }

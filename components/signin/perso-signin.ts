@@ -3,7 +3,7 @@ import { state } from 'lit/decorators.js';
 import { oauthStartUrl } from '../auth/config.js';
 import { currentPage, navigateTop } from '../auth/social-return.js';
 import { describeError } from '../auth/errors.js';
-import { StepFocus } from '../auth/focus.js';
+import { StepFocus, restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
 import { PasskeySignIn } from '../auth/passkey-flow.js';
@@ -13,7 +13,9 @@ import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
 import { mailIcon, renderAlert, renderHeader } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
 import { PersoElement } from '../base/perso-element.js';
+import type { SignOutReason } from '../base/events.js';
 import { ApiError } from '../client/api-error.js';
+import type { User } from '../client/types.js';
 import { styles } from './perso-signin.styles.js';
 
 /** The card's own steps once the gate is `ready`. */
@@ -34,8 +36,9 @@ interface Unverified {
  *
  * @summary Sign-in card.
  *
- * @event perso-signed-in - A sign-in (or a verification code entered here) succeeded. `detail: {user}`.
- * @event perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
+ * @event {CustomEvent<PersoSignedInDetail>} perso-signed-in - A sign-in (or a verification code entered here) succeeded. `detail: {user}`.
+ * @event {CustomEvent<PersoSignedOutDetail>} perso-signed-out - The session ended, here or elsewhere. `detail: {reason}`: `"signed_out"` after a sign-out through this page, else `"expired"`.
+ * @event {CustomEvent<PersoErrorDetail>} perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
  *
  * @slot footer - Shown under the card's content, e.g. "No account yet? Sign up".
  *
@@ -88,7 +91,9 @@ interface Unverified {
 export class PersoSignin extends PersoElement {
   static override styles = styles;
 
-  #gate = new AuthGate(this, () => this.client, () => this.organization);
+  #gate = new AuthGate(this, () => this.client, () => this.organization, {
+    onChange: (user, _previous, reason) => this.#sessionChanged(user, reason),
+  });
   #focus = new StepFocus(this);
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
   #code = new VerificationCode(this, () => this.client);
@@ -146,6 +151,19 @@ export class PersoSignin extends PersoElement {
     this.alert = undefined;
     if (view !== 'verify') this.unverified = undefined;
     this.#focus.headingAfterUpdate();
+  }
+
+  /**
+   * What the card said belongs to the session that just began or ended. A session that ended
+   * anywhere but this card's "Sign out" is said so; the typed email stays in the form.
+   */
+  #sessionChanged(user: User | null, reason?: SignOutReason): void {
+    // Only a card that was on screen says so: one parked in an unshown slot (the keys table's
+    // `signed-out` slot while signed in) would repeat what the element around it says.
+    // (Safari before 17.4 has no checkVisibility: there the card speaks, as before.)
+    const seen = typeof this.checkVisibility === 'function' ? this.checkVisibility() : true;
+    this.alert = !user && reason === 'expired' && seen ? this.localize.t.term('auth.sessionEnded') : undefined;
+    if (!user) void restoreFocus(this, ['.alert', '.heading']);
   }
 
   #fail(error: unknown, email?: string): void {
@@ -216,18 +234,12 @@ export class PersoSignin extends PersoElement {
   }
 
   override render(): TemplateResult {
-    return html`${this.#renderStep()}<slot name="footer"></slot>`;
-  }
-
-  #renderStep(): TemplateResult {
-    switch (this.#gate.step) {
-      case 'pending':
-        return this.#gate.renderPending(this.localize.t, this.localize.t.term('signin.heading'));
-      case 'signed-in':
-        return html`${this.#signOut.render(this.localize.t, this.#gate.user!, this.alert)}${this.#methods.renderLinking(this.#gate.config!)}`;
-      case 'ready':
-        return this.#renderView();
-    }
+    const t = this.localize.t;
+    return this.#gate.renderCard(t, {
+      heading: t.term('signin.heading'),
+      signedIn: (user) => html`${this.#signOut.render(t, user, this.alert)}${this.#methods.renderLinking(this.#gate.config!)}`,
+      ready: () => this.#renderView(),
+    });
   }
 
   #renderView(): TemplateResult {

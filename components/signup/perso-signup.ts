@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { oauthStartUrl } from '../auth/config.js';
 import { currentPage, navigateTop } from '../auth/social-return.js';
-import { StepFocus } from '../auth/focus.js';
+import { StepFocus, restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { AuthMethods } from '../auth/methods.js';
 import { isAborted } from '../auth/passkey.js';
@@ -35,9 +35,10 @@ interface Attempt {
  *
  * @summary Account sign-up card.
  *
- * @event perso-signed-up - The server accepted a sign-up and sent a verification mail. `detail: {email, method}`.
- * @event perso-signed-in - The sign-up was verified (by its code here, or its link in another tab) and this browser is signed in. `detail: {user}`.
- * @event perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
+ * @event {CustomEvent<PersoSignedUpDetail>} perso-signed-up - The server accepted a sign-up and sent a verification mail. `detail: {email, method}`.
+ * @event {CustomEvent<PersoSignedInDetail>} perso-signed-in - The sign-up was verified (by its code here, or its link in another tab) and this browser is signed in. `detail: {user}`.
+ * @event {CustomEvent<PersoSignedOutDetail>} perso-signed-out - The session ended, here or elsewhere. `detail: {reason}`: `"signed_out"` after a sign-out through this page, else `"expired"`.
+ * @event {CustomEvent<PersoErrorDetail>} perso-error - A request failed. `detail: {code, message}`; `code` is the server's error code or `network_error`.
  *
  * @slot footer - Shown under the card's content, e.g. "Already have an account? Sign in".
  *
@@ -169,11 +170,19 @@ export class PersoSignup extends PersoElement {
     this.emit('perso-error', detail);
   }
 
-  /** The session appeared while this sign-up waited: it was verified, here or in another tab. */
+  /**
+   * What the card said belongs to the session that just began or ended. A session that
+   * appeared while this sign-up waited means it was verified, here or in another tab.
+   */
   #sessionChanged(user: User | null): void {
-    if (!user || !this.attempt) return;
-    this.attempt = undefined;
     this.alert = undefined;
+    if (!user) {
+      // The "Sign out" button that had focus is gone with the signed-in step.
+      void restoreFocus(this, ['.heading']);
+      return;
+    }
+    if (!this.attempt) return;
+    this.attempt = undefined;
     this.#focus.headingAfterUpdate();
     this.emit('perso-signed-in', { user });
   }
@@ -211,20 +220,12 @@ export class PersoSignup extends PersoElement {
   }
 
   override render(): TemplateResult {
-    return html`${this.#renderStep()}<slot name="footer"></slot>`;
-  }
-
-  #renderStep(): TemplateResult {
-    switch (this.#step) {
-      case 'pending':
-        return this.#gate.renderPending(this.localize.t, this.localize.t.term('signup.heading'));
-      case 'signed-in':
-        return this.#signOut.render(this.localize.t, this.#gate.user!, this.alert);
-      case 'check-inbox':
-        return this.#renderCheckInbox(this.attempt!);
-      case 'form':
-        return this.#methods.render(this.#gate.config!, this.alert);
-    }
+    const t = this.localize.t;
+    return this.#gate.renderCard(t, {
+      heading: t.term('signup.heading'),
+      signedIn: (user) => this.#signOut.render(t, user, this.alert),
+      ready: () => (this.attempt ? this.#renderCheckInbox(this.attempt) : this.#methods.render(this.#gate.config!, this.alert)),
+    });
   }
 
   #renderCheckInbox({ email, id, mailHeld }: Attempt): TemplateResult {

@@ -42,13 +42,13 @@ export interface PersoElementProps {
   theme?: 'light' | 'dark';
 }
 
-export interface PersoSignupProps extends PersoElementProps, PersoEventProps<'perso-signed-up' | 'perso-error'> {
+export interface PersoSignupProps extends PersoElementProps, PersoEventProps<'perso-signed-up' | 'perso-signed-in' | 'perso-signed-out' | 'perso-error'> {
   /** Where the verification link leads once the email is verified. */
   redirect?: string;
 }
 
-export interface PersoSigninProps extends PersoElementProps, PersoEventProps<'perso-signed-in' | 'perso-error'> {}
+export interface PersoSigninProps extends PersoElementProps, PersoEventProps<'perso-signed-in' | 'perso-signed-out' | 'perso-error'> {}
 
-export interface PersoApiKeysProps extends PersoElementProps, PersoEventProps<'perso-key-created' | 'perso-key-deleted' | 'perso-error'> {}
+export interface PersoApiKeysProps extends PersoElementProps, PersoEventProps<'perso-key-created' | 'perso-key-deleted' | 'perso-signed-out' | 'perso-error'> {}
 
 export interface PersoPasskeysProps extends PersoElementProps, PersoEventProps<'perso-passkey-added' | 'perso-passkey-removed' | 'perso-error'> {}

@@ -118,7 +118,7 @@ describe('<perso-api-keys> create form', () => {
       const described = field.getAttribute('aria-describedby')!.split(' ').map((id) => shadow(el).getElementById(id)!.textContent!.trim());
       expect(described, label).to.include(message);
     }
-    expect(button(el, 'Create').disabled).to.equal(false);
+    expect(button(el, 'Create').getAttribute('aria-disabled')).to.equal('false');
     await expect(el).to.be.accessible();
   });
 
@@ -144,17 +144,22 @@ describe('<perso-api-keys> create form', () => {
     expect(api.last('POST', '/api/keys')!.body).to.deep.equal({ name: 'Laptop' });
   });
 
-  it('disables "Create" while the request runs and sends it once', async () => {
+  it('marks "Create" disabled while the request runs, keeps focus on it and sends it once', async () => {
     const api = signedInApi();
     const held = api.hold('POST', '/api/keys');
     const el = await mountLoaded(api);
-    await submit(el, 'Laptop');
-    expect(button(el, 'Create').disabled).to.equal(true);
+    type(input(el, 'API Key Name'), 'Laptop');
+    button(el, 'Create').focus();
+    button(el, 'Create').click();
+    await el.updateComplete;
+    expect(button(el, 'Create').getAttribute('aria-disabled')).to.equal('true');
+    expect(activeElement(el)).to.equal(button(el, 'Create'));
+    expect(document.activeElement).to.equal(el);
     shadow(el).querySelector('form')!.requestSubmit();
     await el.updateComplete;
     expect(api.callsTo('POST', '/api/keys')).to.have.length(1);
     held.release(json(201, { key: newKey(), secret: SECRET }));
-    await waitUntil(() => !button(el, 'Create').disabled);
+    await waitUntil(() => button(el, 'Create').getAttribute('aria-disabled') === 'false');
   });
 });
 

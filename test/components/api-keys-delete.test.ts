@@ -116,15 +116,20 @@ describe('<perso-api-keys> delete', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('disables the confirm button while the request runs', async () => {
+  it('marks the confirm button disabled while the request runs, with focus kept on it', async () => {
     const api = signedInApi();
     const held = api.hold('DELETE', '/api/keys/key_1');
     const el = await mountLoaded(api);
     deleteButton(el, 'Production').click();
     const dialog = await openDialog(el);
+    dialogButton(dialog, 'Delete').focus();
     dialogButton(dialog, 'Delete').click();
     await el.updateComplete;
-    expect(dialogButton(dialog, 'Delete').disabled).to.equal(true);
+    expect(dialogButton(dialog, 'Delete').getAttribute('aria-disabled')).to.equal('true');
+    expect(document.activeElement).to.equal(el);
+    expect(shadow(el).activeElement).to.equal(dialogButton(dialog, 'Delete'));
+    dialogButton(dialog, 'Cancel').click();
+    expect(dialog.open).to.equal(true);
     dialogButton(dialog, 'Delete').click();
     held.release(json(204));
     await waitUntil(() => rows(el).length === 2);

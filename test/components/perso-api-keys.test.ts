@@ -125,14 +125,14 @@ describe('<perso-api-keys> table', () => {
     expect(row(el, 'Gone').getAttribute('part')).to.include('row-expired');
   });
 
-  it('shows Last Used At relative with the exact time in <time>, and "Never used" when unused', async () => {
+  it('shows Last Used At relative with the exact time in <time>, and "Not used yet" when unused', async () => {
     const el = await mountLoaded();
     const used = cell(el, row(el, 'Production'), 'Last Used At');
     expect(used.textContent!.trim()).to.equal('3 minutes ago');
     const time = used.querySelector('time')!;
     expect(Date.parse(time.getAttribute('datetime')!)).to.be.closeTo(Date.now() - 180_000, 5_000);
     expect(time.title).to.not.equal('');
-    expect(cell(el, row(el, 'Staging'), 'Last Used At').textContent!.trim()).to.equal('Never used');
+    expect(cell(el, row(el, 'Staging'), 'Last Used At').textContent!.trim()).to.equal('Not used yet');
     expect(cell(el, row(el, 'Old CI'), 'Last Used At').textContent!.trim()).to.equal('last month');
   });
 
@@ -234,4 +234,52 @@ describe('<perso-api-keys> table', () => {
     }
   });
 
+});
+
+describe('<perso-api-keys> many keys', () => {
+  const DAY = 86_400_000;
+  const manyKeys = () =>
+    Array.from({ length: 12 }, (_, i) =>
+      apiKey({
+        id: `key_${i}`,
+        name: `Key ${String.fromCharCode(76 - i)}`,
+        createdAt: new Date(Date.now() - i * DAY).toISOString(),
+        lastUsedAt: i % 4 === 1 ? null : new Date(Date.now() - ((i * 7) % 12) * 3_600_000).toISOString(),
+        expiresAt: i % 3 === 2 ? new Date(Date.now() - DAY).toISOString() : i % 3 === 1 ? new Date(Date.now() + (20 - i) * DAY).toISOString() : null,
+      }),
+    );
+  const names = (el: PersoApiKeys) => rows(el).map((r) => r.querySelector('th')!.textContent!.trim());
+
+  it('offers no filter or order for a screenful of keys', async () => {
+    const el = await mountLoaded();
+    expect(shadow(el).querySelector('[part~="table-tools"]')).to.equal(null);
+  });
+
+  it('hides expired keys and sorts by the chosen order once there are more than 10', async () => {
+    const keys = manyKeys();
+    const el = await mountLoaded(signedInApi(keys));
+    expect(names(el)).to.deep.equal(keys.map((k) => k.name));
+    const hide = shadow(el).querySelector<HTMLInputElement>('[part~="hide-expired-input"]')!;
+    hide.click();
+    await el.updateComplete;
+    expect(rows(el)).to.have.length(8);
+    expect(text(el)).to.contain('4 expired keys hidden');
+    expect(rows(el).some((r) => r.getAttribute('part')!.includes('row-expired'))).to.equal(false);
+
+    const sort = shadow(el).querySelector<HTMLSelectElement>('[part~="sort-select"]')!;
+    sort.value = 'name';
+    sort.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(names(el)).to.deep.equal([...names(el)].sort((a, b) => a.localeCompare(b)));
+    // Key A (the 12th) has expired and is hidden.
+    expect(names(el)[0]).to.equal('Key B');
+
+    sort.value = 'expires';
+    sort.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    const expiries = rows(el).map((r) => cell(el, r, 'Expires At').textContent!.trim());
+    expect(expiries.at(-1)).to.equal('No expiry');
+    expect(expiries[0]).to.not.equal('No expiry');
+    await expect(el).to.be.accessible();
+  });
 });

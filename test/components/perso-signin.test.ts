@@ -274,11 +274,13 @@ describe('<perso-signin> submitting', () => {
   });
 
   it('reports rate limiting and network failures in words', async () => {
-    const api = new FakeApi().handle('POST', '/api/signin', () => apiError(429, 'rate_limited', 'Slow down.', { headers: { 'Retry-After': '42' } }));
+    const api = new FakeApi().handle('POST', '/api/signin', () => apiError(429, 'rate_limited', 'Slow down.', { headers: { 'Retry-After': '1' } }));
     const el = await formReady(api);
     signIn(el);
-    await shown(el, 'Too many attempts. Try again in 42 seconds.');
+    await shown(el, 'Too many attempts. Try again in 1 second.');
+    expect(submitButton(el).disabled).to.equal(true);
     await expect(el).to.be.accessible();
+    await waitUntil(() => !submitButton(el).disabled, 'the countdown never ended', { timeout: 2500 });
 
     api.fail('POST', '/api/signin');
     const event = oneEvent(el, 'perso-error');

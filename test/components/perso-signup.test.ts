@@ -287,8 +287,36 @@ describe('<perso-signup> submitting', () => {
     expect((await event).detail).to.deep.equal({ code: 'rate_limited', message: 'Too many attempts. Try again in 30 seconds.' });
     await shown(el, 'Too many attempts. Try again in 30 seconds.');
     expect(alertText(el)).to.equal('Too many attempts. Try again in 30 seconds.');
-    expect(button(el, 'Create account').disabled).to.equal(false);
+    expect(button(el, 'Create account').disabled).to.equal(true);
     await expect(el).to.be.accessible();
+  });
+
+  it('counts a rate limit down, keeps focus meaningful, then clears the alert and enables the button', async () => {
+    const api = new FakeApi().handle('POST', '/api/signup', () => apiError(429, 'rate_limited', 'Slow down.', { headers: { 'retry-after': '2' } }));
+    const el = await formReady(api);
+    fill(el, 'ada@example.com', 'correct horse battery');
+    button(el, 'Create account').focus();
+    submit(el);
+    await shown(el, 'Too many attempts. Try again in 2 seconds.');
+    // The disabled button cannot hold focus: the alert that says how long does.
+    await waitUntil(() => shadow(el).activeElement?.classList.contains('alert'), `focus is on ${document.activeElement?.tagName}`);
+    // Announced once when it appears, not at every tick.
+    expect(shadow(el).querySelector('.alert')!.getAttribute('aria-live')).to.equal('off');
+    await shown(el, 'Too many attempts. Try again in 1 second.');
+    await waitUntil(() => !button(el, 'Create account').disabled, 'the button stayed disabled', { timeout: 2500 });
+    expect(alertText(el)).to.equal(undefined);
+    await waitUntil(() => shadow(el).activeElement === button(el, 'Create account'), 'focus did not return to the button');
+  });
+
+  it('counts down in the page language (Korean)', async () => {
+    const api = new FakeApi().handle('POST', '/api/signup', () => apiError(429, 'rate_limited', 'Slow down.', { headers: { 'retry-after': '900' } }));
+    const el = await formReady(api);
+    el.lang = 'ko';
+    await shown(el, '계정 만들기');
+    type(input(el, '이메일'), 'ada@example.com');
+    type(input(el, '비밀번호'), 'correct horse battery');
+    button(el, '계정 만들기').click();
+    await waitUntil(() => (alertText(el) ?? '').includes('15분'), `alert: ${alertText(el)}`);
   });
 
   it('says the server could not be reached when the network is down', async () => {

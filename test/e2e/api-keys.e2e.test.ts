@@ -28,7 +28,7 @@ describe('API keys in the demo page against the real server', () => {
     const secret = (await row.getByText(/pak-[0-9a-f]{32}/).textContent())!.match(/pak-[0-9a-f]{32}/)![0];
     expect(JSON.stringify(await created)).not.toContain(secret);
     await expect.poll(() => keys.getByText("Copy this key now. You won't be able to see it again.").isVisible()).toBe(true);
-    expect(await row.locator('td, th').nth(3).textContent()).toContain('Never');
+    expect(await row.locator('td, th').nth(3).textContent()).toContain('Not used yet');
     await screenshot(page, '10-key-created');
 
     const used = await whoami(secret);
@@ -43,7 +43,7 @@ describe('API keys in the demo page against the real server', () => {
           const row = keys.getByRole('row', { name: /E2E key/ });
           const text = (await row.textContent({ timeout: 5_000 })) ?? '';
           const lastUsed = (await row.locator('td, th').nth(3).textContent()) ?? '';
-          return !lastUsed.includes('Never') && !/pak-[0-9a-f]{32}/.test(text) && /pak-[0-9a-f]{4}…[0-9a-f]{4}/.test(text);
+          return !lastUsed.includes('Not used yet') && !/pak-[0-9a-f]{32}/.test(text) && /pak-[0-9a-f]{4}…[0-9a-f]{4}/.test(text);
         },
         { timeout: 8_000, interval: 1_000 },
       )

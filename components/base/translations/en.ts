@@ -77,7 +77,7 @@ export const en = {
   'keys.copied': 'Copied',
   'keys.copyWarning': "Copy this key now. You won't be able to see it again.",
   'keys.expired': 'Expired',
-  'keys.never': 'Never used',
+  'keys.never': 'Not used yet',
   'keys.empty': 'No API keys yet',
   'keys.delete': 'Delete',
   'keys.cancel': 'Cancel',

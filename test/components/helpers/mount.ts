@@ -85,3 +85,10 @@ export function type(field: HTMLInputElement, value: string): void {
 export async function shown(host: Element, sentence: string): Promise<void> {
   await waitUntil(() => text(host).includes(sentence), `"${sentence}" never appeared; shown: "${text(host)}"`, { timeout: 2000 });
 }
+
+/** The focused element, followed through every shadow root (`document.activeElement` stops at the first host). */
+export function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
