@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuthClients, type OAuthClients } from '../../server/auth/oauth-client.js';
 import type { AppConfig } from '../../server/config.js';
@@ -340,6 +342,30 @@ describe('return_to and provider failures', () => {
       expect(new URL(response.headers.get('location')!).searchParams.get('perso_error')).toBe('oauth_unavailable');
     } finally {
       await other.close();
+    }
+  });
+
+  it('refuses an issuer whose discovery document names another issuer (oauth_rejected, nothing signed in)', async () => {
+    // A look-alike provider: it serves the real provider's metadata under its own address.
+    const metadata = (await (await fetch(`${oidc.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const impostor = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(metadata));
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    const impostorUrl = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+    const wrong = testConfig({ ...oidcEnv(oidc), PERSO_OIDC_ISSUER: impostorUrl });
+    const other = createHarness({ config: wrong, oauth: createOAuthClients(wrong, { timeoutS: 1 }) });
+    try {
+      const response = await other.call('GET', `/api/oauth/oidc/start?return_to=${encodeURIComponent(APP)}`);
+      expect(response.status).toBe(303);
+      const location = new URL(response.headers.get('location')!);
+      expect(location.origin + location.pathname).toBe(APP);
+      expect(location.searchParams.get('perso_error')).toBe('oauth_rejected');
+      expect((await other.call('GET', '/api/session')).status).toBe(401);
+    } finally {
+      await other.close();
+      impostor.close();
     }
   });
 });
