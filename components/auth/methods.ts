@@ -3,13 +3,14 @@ import type { PersoErrorDetail } from '../base/events.js';
 import type { Localized } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
 import { ApiError } from '../client/api-error.js';
-import type { OrganizationConfig, SocialProvider } from '../client/types.js';
+import type { OrganizationConfig, SocialProvider, User } from '../client/types.js';
 import { CooldownController } from './cooldown.js';
 import { CredentialFields } from './credentials.js';
 import { passkeysSupported } from './passkey.js';
 import { describeError } from './errors.js';
 import { restoreFocus } from './focus.js';
 import { leaveForProvider, type SocialReturn, takeSocialReturn } from './social-return.js';
+import { renderCodeForm, type VerificationCode } from './verification-code.js';
 import { renderAlert, renderAlternatives, renderDivider, renderHeader, renderStatus } from './views.js';
 
 /** How long to hold the submit button after a 429 that came without Retry-After. */
@@ -39,6 +40,11 @@ export interface AuthMethodsOptions<T> {
   continueWith(provider: SocialProvider): void;
   /** Back from a provider with `perso_error`: the card shows the sentence; the host emits it. */
   socialFailed(detail: PersoErrorDetail): void;
+  /**
+   * Back from a provider that did not vouch for the email: the code from the mailed message,
+   * typed here, completes the waiting attempt (the link works in this browser too).
+   */
+  returnedCode: { code: VerificationCode; verified(user: User): void };
   /** The passkey button's ceremony (see passkey-flow.ts); without it no passkey button shows. */
   passkey?: { busy(): boolean; start(): void; prepare(): void };
 }
@@ -198,7 +204,23 @@ export class AuthMethods<T> implements ReactiveController {
     const { error, attempt } = this.#returned;
     if (alert ?? error) return renderAlert(alert ?? this.#returnedError(error!));
     // The provider did not vouch for the address: its verification mail went out, for this browser.
-    return attempt ? renderStatus(this.host.localize.t.term('social.verifyEmail')) : nothing;
+    if (!attempt) return nothing;
+    const t = this.host.localize.t;
+    return html`${renderStatus(t.term('social.verifyEmail'))}${renderCodeForm(t, this.options.returnedCode.code, (event) => void this.#verifyReturned(event, attempt))}`;
+  }
+
+  async #verifyReturned(event: SubmitEvent, attempt: string): Promise<void> {
+    event.preventDefault();
+    const { code, verified } = this.options.returnedCode;
+    if (code.busy) return;
+    const outcome = await code.submit(attempt);
+    if ('user' in outcome) {
+      this.#returned = {};
+      verified(outcome.user);
+    } else if ('error' in outcome && !outcome.onField) {
+      this.#returned = { error: outcome.error.code };
+    }
+    this.host.requestUpdate();
   }
 
   /** `webauthn`: the email field also offers passkeys in its autofill. */

@@ -125,6 +125,7 @@ export class PersoSignin extends PersoElement {
     failed: (error, email) => this.#fail(error, email),
     continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, currentPage())),
     socialFailed: (detail) => this.emit('perso-error', detail),
+    returnedCode: { code: this.#code, verified: (user) => this.emit('perso-signed-in', { user }) },
   });
   #signOut = new SignOutAction(this, () => this.client, {
     started: () => {

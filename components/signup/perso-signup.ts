@@ -107,6 +107,7 @@ export class PersoSignup extends PersoElement {
     failed: (error) => this.#fail(error),
     continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, currentPage())),
     socialFailed: (detail) => this.emit('perso-error', detail),
+    returnedCode: { code: this.#code, verified: (user) => this.emit('perso-signed-in', { user }) },
     passkey: {
       busy: () => this.#passkey.busy,
       prepare: (): void => this.#passkey.prepare(this.#methods.fields.address, this.organization),

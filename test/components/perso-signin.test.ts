@@ -115,6 +115,27 @@ describe('<perso-signin> form', () => {
     }
   });
 
+  it('back from a provider that did not vouch for the email: the mailed code completes the waiting attempt here', async () => {
+    const before = location.href;
+    history.replaceState(null, '', `${location.pathname}?perso_attempt=att_9`);
+    try {
+      const api = new FakeApi()
+        .reply('GET', '/api/config', 200, orgConfig({ social: [{ id: 'github', name: 'GitHub' }] }))
+        .reply('POST', '/api/verify-email', 200, { user: testUser });
+      const el = await formReady(api);
+      expect(text(el)).to.contain('We sent you an email to confirm your address.');
+      expect(location.search).to.equal('');
+      await expect(el).to.be.accessible();
+      const signedIn = oneEvent(el, 'perso-signed-in');
+      type(input(el, 'Verification code'), '123 456');
+      button(el, 'Verify').click();
+      expect((await signedIn).detail).to.deep.equal({ user: testUser });
+      expect(api.last('POST', '/api/verify-email')!.body).to.deep.equal({ attempt: 'att_9', code: '123456' });
+    } finally {
+      history.replaceState(null, '', before);
+    }
+  });
+
   it('offers the providers to a signed-in person, to link one, and shows a refused link there', async () => {
     const before = location.href;
     history.replaceState(null, '', `${location.pathname}?perso_error=identity_in_use`);
