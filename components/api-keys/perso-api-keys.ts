@@ -3,6 +3,7 @@ import { html, nothing } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { controls } from '../base/controls.styles.js';
+import { dialog } from '../base/dialog.styles.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
 import { describeError } from '../auth/errors.js';
@@ -94,7 +95,7 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  * @cssproperty --perso-font-size - Base font size.
  */
 export class PersoApiKeys extends PersoElement {
-  static override styles = [tokens, controls, styles];
+  static override styles = [tokens, controls, dialog, styles];
 
   private readonly session = new SessionController(this, () => this.client, {
     onChange: (user, _previous, reason) => this.sessionChanged(user, reason),

@@ -97,26 +97,6 @@ export const styles = css`
       animation-duration: 3s;
     }
   }
-  .dialog {
-    color: var(--_fg);
-    background: var(--_bg);
-    border: 1px solid var(--_border);
-    border-radius: calc(var(--_radius) * 1.5);
-    padding: calc(var(--_space) * 1.5);
-    width: min(28rem, calc(100vw - 2rem));
-  }
-  .dialog::backdrop {
-    background: rgb(15 23 42 / 0.45);
-  }
-  .dialog-body {
-    color: var(--_muted);
-    margin: 0.5rem 0 var(--_space);
-  }
-  .dialog-actions {
-    display: flex;
-    justify-content: flex-end;
-    gap: 0.5rem;
-  }
   @container (max-width: 24rem) {
     .item button {
       width: 100%;

@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { describeError } from '../auth/errors.js';
 import { createPasskey, isAborted, passkeysSupported, signalRemovedPasskey } from '../auth/passkey.js';
 import { controls } from '../base/controls.styles.js';
+import { dialog } from '../base/dialog.styles.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
 import { ApiError } from '../client/api-error.js';
@@ -59,7 +60,7 @@ type View = 'signed-out' | 'loading' | 'error' | 'list';
  * @cssproperty --perso-font-size - Base font size.
  */
 export class PersoPasskeys extends PersoElement {
-  static override styles = [tokens, controls, styles];
+  static override styles = [tokens, controls, dialog, styles];
 
   #session = new SessionController(this, () => this.client);
   #list = new Task(this, {
