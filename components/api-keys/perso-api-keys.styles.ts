@@ -352,24 +352,6 @@ export const styles = css`
     gap: 0.75rem;
     color: var(--_muted);
   }
-  .spinner {
-    width: 1rem;
-    height: 1rem;
-    border-radius: 50%;
-    border: 2px solid var(--_border);
-    border-block-start-color: var(--_primary);
-    animation: spin 0.8s linear infinite;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(1turn);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation-duration: 3s;
-    }
-  }
 
   /*
    * Narrow containers: each key becomes a block of label/value lines, so every column (the new

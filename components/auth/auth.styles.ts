@@ -189,29 +189,10 @@ export const authStyles = css`
     padding: calc(var(--_space) * 2) 0;
     color: var(--_muted);
   }
-  .spinner {
+  /* The loading step's ring is larger than the one in a button. */
+  .loading .spinner {
     width: 1.25rem;
     height: 1.25rem;
-    border: 2px solid var(--_border);
-    border-block-start-color: var(--_primary);
-    border-radius: 50%;
-    animation: spin 0.8s linear infinite;
-  }
-  button .spinner {
-    width: 1rem;
-    height: 1rem;
-    border-color: currentColor;
-    border-block-start-color: transparent;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation-duration: 2.4s;
-    }
   }
   ::slotted([slot='footer']) {
     display: block;

@@ -82,4 +82,29 @@ export const controls = css`
     clip: rect(0 0 0 0);
     white-space: nowrap;
   }
+  /* One progress ring: a primary arc on the border colour, or the text colour inside a button. */
+  .spinner {
+    display: inline-block;
+    width: 1em;
+    height: 1em;
+    vertical-align: -0.125em;
+    border: 2px solid var(--_border);
+    border-block-start-color: var(--_primary);
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  button .spinner {
+    border-color: currentColor;
+    border-block-start-color: transparent;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 3s;
+    }
+  }
 `;

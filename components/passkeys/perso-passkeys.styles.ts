@@ -77,25 +77,7 @@ export const styles = css`
     margin: 0;
   }
   .spinner {
-    display: inline-block;
-    width: 1em;
-    height: 1em;
     margin-inline-end: 0.5em;
-    vertical-align: -0.125em;
-    border: 2px solid currentColor;
-    border-inline-end-color: transparent;
-    border-radius: 50%;
-    animation: spin 0.8s linear infinite;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation-duration: 3s;
-    }
   }
   @container (max-width: 24rem) {
     .item button {
