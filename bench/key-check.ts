@@ -9,7 +9,7 @@ import { MemoryRateLimiter } from '../server/auth/rate-limit.js';
 import { type ApiKeyVariables, requireApiKey } from '../server/auth/require-api-key.js';
 import { UsageRecorder } from '../server/auth/usage-recorder.js';
 import { systemClock } from '../server/clock.js';
-import { openSqliteStore } from '../server/store/sqlite.js';
+import { openSqliteStore } from '../server/store/sqlite/store.js';
 import { median } from './section.js';
 
 export interface KeyCheckCost {

@@ -13,7 +13,7 @@ import { utcDay } from '../server/auth/usage-recorder.js';
 import { systemClock } from '../server/clock.js';
 import { loadConfig } from '../server/config.js';
 import { DevOutbox } from '../server/mail/dev-outbox.js';
-import { openSqliteStore } from '../server/store/sqlite.js';
+import { openSqliteStore } from '../server/store/sqlite/store.js';
 import { median } from './section.js';
 
 const CALLS = 500;

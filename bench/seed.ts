@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { displayParts, hashApiKeySecret } from '../server/auth/api-key-secret.js';
-import { openSqliteStore } from '../server/store/sqlite.js';
+import { openSqliteStore } from '../server/store/sqlite/store.js';
 
 export interface SeedResult {
   path: string;

@@ -12,7 +12,7 @@ export { UsageRecorder } from './auth/usage-recorder.js';
 export { loadConfig, ConfigError, type AppConfig, type Organization, type ServerConfig } from './config.js';
 export { AppError, errorMessages, type ErrorCode, type ErrorBody } from './errors.js';
 export { systemClock, type Clock } from './clock.js';
-export { openSqliteStore } from './store/sqlite.js';
+export { openSqliteStore } from './store/sqlite/store.js';
 export type { Store, ApiKeyOwner } from './store/types.js';
 export { DevOutbox, type OutboxMessage } from './mail/dev-outbox.js';
 export { createSmtpMailer } from './mail/smtp.js';

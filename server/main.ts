@@ -13,7 +13,7 @@ import { DevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
 import { MailQueue } from './mail/queue.js';
 import { createSmtpMailer } from './mail/smtp.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openSqliteStore } from './store/sqlite/store.js';
 
 /**
  * Under a flood V8 lets the heap grow to about 4× what is live before collecting, so a server

@@ -7,7 +7,7 @@ import { displayParts, generateApiKeySecret, hashApiKeySecret } from '../../serv
 import { createRateLimits } from '../../server/auth/rate-limit.js';
 import { USAGE_FLUSH_MS } from '../../server/auth/usage-recorder.js';
 import { DevOutbox } from '../../server/mail/dev-outbox.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { Store } from '../../server/store/types.js';
 import { bearer, createKey, listKeys, v1 } from './api-keys.helpers.js';
 import { expectError } from './expect.js';

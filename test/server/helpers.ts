@@ -10,7 +10,7 @@ import { type AppConfig, loadConfig } from '../../server/config.js';
 import { DevOutbox } from '../../server/mail/dev-outbox.js';
 import type { Mailer } from '../../server/mail/mailer.js';
 import { MailQueue } from '../../server/mail/queue.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { Store } from '../../server/store/types.js';
 
 export const ORIGIN = 'http://localhost:8787';

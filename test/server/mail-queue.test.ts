@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MailMessage, Mailer } from '../../server/mail/mailer.js';
 import { MailQueue } from '../../server/mail/queue.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import { TestClock } from './helpers.js';
 
 const message = (to: string): MailMessage => ({ to, subject: 's', text: 't', html: '<p>t</p>', links: [] });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateApiKeySecret, hashApiKeySecret } from '../../server/auth/api-key-secret.js';
 import { USAGE_FLUSH_MS, UsageRecorder, utcDay } from '../../server/auth/usage-recorder.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { KeyUsage, Store } from '../../server/store/types.js';
 import { bearer, countCalls, createKey, listKeys, v1, watchDatabase } from './api-keys.helpers.js';
 import { createHarness, type Harness, TestClock } from './helpers.js';

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryRateLimiter } from '../../server/auth/rate-limit.js';
 import { type ApiKeyVariables, requireApiKey } from '../../server/auth/require-api-key.js';
-import { API_KEY_OWNER_SQL } from '../../server/store/sqlite.js';
+import { API_KEY_OWNER_SQL } from '../../server/store/sqlite/store.js';
 import { bearer, countCalls, createKey, v1, watchDatabase } from './api-keys.helpers.js';
 import { createHarness, type Harness, testConfig } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations/index.js';
-import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, PasskeyRecord, PendingIdentity, PendingPasskey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from './types.js';
+import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, PasskeyRecord, PendingIdentity, PendingPasskey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from '../types.js';
 
 interface UserRow {
   id: string;
