@@ -179,8 +179,11 @@ export interface Store {
   deleteExpiredVerifications(before: number): Promise<number>;
 
   /**
-   * Runs `fn` atomically. `fn` must only await calls on the store it is given: on SQLite the
-   * transaction holds the one connection, so anything slower would stall every other request.
+   * Runs `fn` atomically, isolated as if concurrent transactions ran one after the other (SQLite
+   * runs them so; PostgreSQL runs them SERIALIZABLE and runs `fn` again when it had to abort it).
+   * `fn` must only await and act through the store it is given: on SQLite the transaction holds
+   * the one connection, so anything slower would stall every other request, and on PostgreSQL
+   * `fn` may run more than once.
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 
@@ -226,13 +229,24 @@ export interface Store {
   createApiKey(key: NewApiKey, options?: { maxPerUser?: number }): Promise<boolean>;
   /** The user's keys, newest first. */
   listApiKeys(userId: string): Promise<ApiKeyRecord[]>;
-  /** Deletes the key only if `userId` owns it; false when there was nothing to delete. */
+  /**
+   * Deletes the key only if `userId` owns it; false when there was nothing to delete. In the same
+   * transaction, records the revocation of its hash under the next revision.
+   */
   deleteApiKey(userId: string, keyId: string): Promise<boolean>;
   findApiKeyByHash(keyHash: Buffer): Promise<ApiKeyOwner | undefined>;
   /** Applies a batch of coalesced uses in one transaction: one row write per key and day. */
   recordApiKeyUsage(usage: readonly KeyUsage[]): Promise<void>;
   /** Uses per key per UTC day from `sinceDay` (inclusive) for the user's keys. */
   apiKeyUsage(userId: string, sinceDay: string): Promise<{ keyId: string; day: string; count: number }[]>;
+
+  /**
+   * Revocations after `revision`, oldest first, and the newest revision committed (0 when none).
+   * Revisions are committed in order: once a revision is visible, so is every one before it.
+   */
+  revocationsSince(revision: number): Promise<{ revision: number; keyHashes: Buffer[]; userIds: string[] }>;
+  /** Forgets revocation rows older than `before` (ms); the newest row is always kept. */
+  deleteOldRevocations(before: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -218,18 +218,27 @@ export function storeContract(backend: string, open: () => Promise<StoreFixture>
         expect(await store.findUserByEmail('grace@example.com')).toBeUndefined();
       });
 
-      it('runs concurrent transactions one after the other', async () => {
-        const order: string[] = [];
-        await Promise.all(
-          ['a', 'b'].map((name) =>
-            store.transaction(async (tx) => {
-              order.push(`${name} start`);
-              await tx.createUser(user(`${name}@example.com`));
-              order.push(`${name} end`);
-            }),
-          ),
-        );
-        expect(order).toEqual(['a start', 'a end', 'b start', 'b end']);
+      it('isolates concurrent transactions as if one ran after the other: a rule checked inside holds', async () => {
+        // Each removes a passkey while another would remain; run together, only one may.
+        const ada = user('ada@example.com', { emailVerifiedAt: T0 });
+        await store.createUser(ada);
+        const keys = [passkey(ada.id, 'b25l'), passkey(ada.id, 'dHdv')];
+        for (const p of keys) await store.createPasskey(p);
+        // Both read before either writes where the backend runs them side by side (PostgreSQL);
+        // where it runs them one after the other (SQLite), the first just waits out the timeout.
+        let arrived = 0;
+        const bothRead = async () => {
+          arrived += 1;
+          for (const started = Date.now(); arrived < 2 && Date.now() - started < 300; ) await new Promise((r) => setTimeout(r, 5));
+        };
+        const removeUnlessLast = (id: string) =>
+          store.transaction(async (tx) => {
+            const left = await tx.listPasskeys(ada.id);
+            await bothRead();
+            if (left.length > 1) await tx.deletePasskey(ada.id, id);
+          });
+        await Promise.all(keys.map((p) => removeUnlessLast(p.id)));
+        expect(await store.listPasskeys(ada.id)).toHaveLength(1);
       });
     });
 
@@ -384,6 +393,51 @@ export function storeContract(backend: string, open: () => Promise<StoreFixture>
           { keyId: a.id, day: '2026-11-26', count: 7 },
         ]);
         expect(await store.apiKeyUsage(grace.id, '2026-11-01')).toEqual([{ keyId: other.id, day: '2026-11-26', count: 7 }]);
+      });
+    });
+
+    describe('key revocations', () => {
+      let ada: UserRecord;
+      beforeEach(async () => {
+        ada = user('ada@example.com', { emailVerifiedAt: T0 });
+        await store.createUser(ada);
+      });
+
+      it('numbers each deleted key’s revocation, and lists those after a revision oldest first with the newest revision', async () => {
+        expect(await store.revocationsSince(0)).toEqual({ revision: 0, keyHashes: [], userIds: [] });
+        const keys = ['one', 'two', 'three'].map((name) => apiKey(ada.id, name));
+        for (const k of keys) await store.createApiKey(k);
+        for (const k of keys) expect(await store.deleteApiKey(ada.id, k.id)).toBe(true);
+        // Nothing deleted, nothing revoked.
+        expect(await store.deleteApiKey(ada.id, keys[0]!.id)).toBe(false);
+
+        expect(await store.revocationsSince(0)).toEqual({ revision: 3, keyHashes: keys.map((k) => k.keyHash), userIds: [] });
+        expect(await store.revocationsSince(1)).toEqual({ revision: 3, keyHashes: [keys[1]!.keyHash, keys[2]!.keyHash], userIds: [] });
+        expect(await store.revocationsSince(3)).toEqual({ revision: 3, keyHashes: [], userIds: [] });
+      });
+
+      it('revokes in the same transaction as the delete: a rolled-back delete revokes nothing', async () => {
+        const k = apiKey(ada.id, 'kept');
+        await store.createApiKey(k);
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.deleteApiKey(ada.id, k.id);
+            throw new Error('changed my mind');
+          }),
+        ).rejects.toThrow('changed my mind');
+        expect(await store.findApiKeyByHash(k.keyHash)).toBeDefined();
+        expect(await store.revocationsSince(0)).toEqual({ revision: 0, keyHashes: [], userIds: [] });
+      });
+
+      it('forgets old revocations but always keeps the newest, so revisions never go back', async () => {
+        const keys = ['a', 'b', 'c'].map((name) => apiKey(ada.id, name));
+        for (const k of keys) await store.createApiKey(k);
+        for (const k of keys.slice(0, 2)) await store.deleteApiKey(ada.id, k.id);
+        expect(await store.deleteOldRevocations(0)).toBe(0);
+        expect(await store.deleteOldRevocations(Date.now() + 60_000)).toBe(1);
+        expect(await store.revocationsSince(0)).toEqual({ revision: 2, keyHashes: [keys[1]!.keyHash], userIds: [] });
+        await store.deleteApiKey(ada.id, keys[2]!.id);
+        expect(await store.revocationsSince(2)).toEqual({ revision: 3, keyHashes: [keys[2]!.keyHash], userIds: [] });
       });
     });
 

@@ -1,8 +1,9 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { pendingIdentityFromJson, pendingPasskeyFromJson, pendingPasskeyToJson } from '../json-columns.js';
 import { migrations } from './migrations/index.js';
-import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, PasskeyRecord, PendingIdentity, PendingPasskey, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from '../types.js';
+import type { ApiKeyOwner, ApiKeyRecord, AttemptRecord, KeyUsage, NewApiKey, PasskeyRecord, QueuedMail, Store, UserRecord, VerificationKind, VerificationRecord } from '../types.js';
 
 interface UserRow {
   id: string;
@@ -41,19 +42,12 @@ const toAttempt = (r: AttemptRow): AttemptRecord => ({
   bindingHash: r.binding_hash,
   // Absent, not null, for password attempts: a record reads back as it was written.
   ...(r.passkey === null ? {} : { passkey: pendingPasskeyFromJson(r.passkey) }),
-  ...(r.identity === null ? {} : { identity: JSON.parse(r.identity) as PendingIdentity }),
+  ...(r.identity === null ? {} : { identity: pendingIdentityFromJson(r.identity) }),
   codeFailures: r.code_failures,
   status: r.status,
   createdAt: r.created_at,
   expiresAt: r.expires_at,
 });
-
-// The pending passkey is kept as JSON on its attempt; the key bytes as base64url.
-const pendingPasskeyToJson = (p: PendingPasskey): string => JSON.stringify({ ...p, publicKey: Buffer.from(p.publicKey).toString('base64url') });
-function pendingPasskeyFromJson(text: string): PendingPasskey {
-  const p = JSON.parse(text) as Omit<PendingPasskey, 'publicKey'> & { publicKey: string };
-  return { ...p, publicKey: new Uint8Array(Buffer.from(p.publicKey, 'base64url')) };
-}
 
 interface VerificationRow {
   kind: VerificationKind;
@@ -246,7 +240,15 @@ export function openSqliteStore(path: string): Store {
       'SELECT id, user_id, name, key_start, key_end, expires_at, last_used_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC',
     ),
     countKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM api_keys WHERE user_id = ?'),
-    deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ? AND user_id = ?'),
+    deleteKey: db.prepare<[string, string], { key_hash: Buffer }>('DELETE FROM api_keys WHERE id = ? AND user_id = ? RETURNING key_hash'),
+    // Writers are serialised (one write lock per file), so one more than the newest is the next revision.
+    recordRevocation: db.prepare<[Buffer, number]>('INSERT INTO key_revocations (revision, key_hash, at) SELECT coalesce(max(revision), 0) + 1, ?, ? FROM key_revocations'),
+    // One statement, one snapshot: the newest revision and the rows after `revision` are read together.
+    revocationsSince: db.prepare<[number], { newest: number; revision: number | null; key_hash: Buffer | null; user_id: string | null }>(
+      `SELECT (SELECT coalesce(max(revision), 0) FROM key_revocations) AS newest, r.revision, r.key_hash, r.user_id
+         FROM (SELECT 1) LEFT JOIN key_revocations r ON r.revision > ? ORDER BY r.revision`,
+    ),
+    oldRevocations: db.prepare('DELETE FROM key_revocations WHERE at < ? AND revision < (SELECT max(revision) FROM key_revocations)'),
     keyOwner: db.prepare<[Buffer], ApiKeyOwner>(API_KEY_OWNER_SQL),
     keyLastUsed: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
     // The key may have been deleted since the use was counted: skip it rather than break the batch.
@@ -265,6 +267,12 @@ export function openSqliteStore(path: string): Store {
     if (q.countKeys.get(key.userId)!.n >= maxPerUser) return false;
     q.insertKey.run(key);
     return true;
+  });
+
+  const deleteKeyAndRevoke = db.transaction((userId: string, keyId: string) => {
+    const deleted = q.deleteKey.get(keyId, userId);
+    if (deleted) q.recordRevocation.run(deleted.key_hash, Date.now());
+    return deleted !== undefined;
   });
 
   const recordUsage = db.transaction((usage: readonly KeyUsage[]) => {
@@ -447,7 +455,8 @@ export function openSqliteStore(path: string): Store {
       );
     },
     async deleteApiKey(userId, keyId) {
-      return q.deleteKey.run(keyId, userId).changes > 0;
+      // IMMEDIATE: the write lock before the delete, so another process cannot take the same revision.
+      return deleteKeyAndRevoke.immediate(userId, keyId);
     },
     async findApiKeyByHash(keyHash) {
       return q.keyOwner.get(keyHash);
@@ -457,6 +466,17 @@ export function openSqliteStore(path: string): Store {
     },
     async apiKeyUsage(userId, sinceDay) {
       return q.usageSince.all(userId, sinceDay);
+    },
+    async revocationsSince(revision) {
+      const rows = q.revocationsSince.all(revision);
+      return {
+        revision: rows[0]?.newest ?? 0,
+        keyHashes: rows.flatMap((r) => (r.key_hash ? [r.key_hash] : [])),
+        userIds: rows.flatMap((r) => (r.user_id ? [r.user_id] : [])),
+      };
+    },
+    async deleteOldRevocations(before) {
+      return q.oldRevocations.run(before).changes;
     },
     async close() {
       if (db.open) db.close();

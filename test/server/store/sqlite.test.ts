@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrations } from '../../server/store/sqlite/migrations/index.js';
-import { openSqliteStore } from '../../server/store/sqlite/store.js';
-import { storeContract } from './store-contract.js';
+import { migrations } from '../../../server/store/sqlite/migrations/index.js';
+import { openSqliteStore } from '../../../server/store/sqlite/store.js';
+import { storeContract } from '../store-contract.js';
 
 storeContract('SQLite file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'perso-store-'));
