@@ -23,7 +23,8 @@ function last(output, pattern, group) {
 
 const steps = [
   ['typecheck', 'typecheck'],
-  ['server tests (vitest)', 'test:server', 'vitest'],
+  ['server tests on SQLite (vitest)', 'test:server:sqlite', 'vitest'],
+  ['server tests on PostgreSQL (vitest, throwaway cluster)', 'test:server:postgres', 'vitest'],
   ['build (kit, types, manifest)', 'build'],
   ['README examples type-check (strict)', 'test:readme'],
   ['front-end install of the packed tarball (no native build, one Lit)', 'test:consumer'],

@@ -80,7 +80,12 @@ const envSchema = z.object({
   PERSO_PUBLIC_URL: origin.optional(),
   PERSO_APP_URL: z.url({ protocol: /^https?$/ }).optional(),
   PERSO_DB: z.string().min(1).default('./data/perso.db'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  // PostgreSQL for several instances behind a load balancer (README "Running several instances").
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^/?#]/, 'must be a PostgreSQL URL, postgres://user:password@host:port/database (or postgresql://…)')
+    .refine((url) => URL.canParse(url), 'is not a well-formed URL')
+    .optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   PERSO_MAIL_FROM: z.string().min(3).default('Perso <no-reply@localhost>'),
   PERSO_CONFIG: z.string().min(1).optional(),

@@ -13,6 +13,9 @@ export { loadConfig, ConfigError, type AppConfig, type Organization, type Server
 export { AppError, errorMessages, type ErrorCode, type ErrorBody } from './errors.js';
 export { systemClock, type Clock } from './clock.js';
 export { openSqliteStore } from './store/sqlite/store.js';
+// Loads the optional `postgres` package only when called.
+export { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from './store/postgres/store.js';
+export { createPostgresRateLimits, PostgresRateLimiter } from './auth/postgres-rate-limit.js';
 export type { Store, ApiKeyOwner } from './store/types.js';
 export { DevOutbox, type OutboxMessage } from './mail/dev-outbox.js';
 export { createSmtpMailer } from './mail/smtp.js';

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { HASHING_CONCURRENCY, HASHING_QUEUE } from './auth/hashing-limits.js';
+import { createPostgresRateLimits } from './auth/postgres-rate-limit.js';
+import type { RateLimits } from './auth/rate-limit.js';
 import { UsageRecorder } from './auth/usage-recorder.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -13,7 +15,9 @@ import { DevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
 import { MailQueue } from './mail/queue.js';
 import { createSmtpMailer } from './mail/smtp.js';
+import { openPostgresStore } from './store/postgres/store.js';
 import { openSqliteStore } from './store/sqlite/store.js';
+import type { Store } from './store/types.js';
 
 /**
  * Under a flood V8 lets the heap grow to about 4× what is live before collecting, so a server
@@ -24,7 +28,7 @@ import { openSqliteStore } from './store/sqlite/store.js';
 const HEAP_GROWING_PERCENT = 30;
 
 /** The only module that reads the environment: configure, open the store, serve, shut down cleanly. */
-function start(): void {
+async function start(): Promise<void> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   let config;
   try {
@@ -36,12 +40,21 @@ function start(): void {
     }
     throw error;
   }
+  let store: Store;
+  let limits: RateLimits | undefined;
   if (config.databaseUrl) {
-    console.error('Invalid configuration:\n  - DATABASE_URL: PostgreSQL is not supported by this version yet; unset it to use SQLite (PERSO_DB).');
-    process.exit(1);
+    try {
+      const postgres = await openPostgresStore(config.databaseUrl);
+      store = postgres;
+      // Shared by every instance on this database; a few stay per instance (see postgres-rate-limit.ts).
+      limits = createPostgresRateLimits(postgres.sql, systemClock, (error) => console.error('Could not sweep rate-limit windows', error));
+    } catch (error) {
+      console.error(`Could not open the PostgreSQL database of DATABASE_URL: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  } else {
+    store = openSqliteStore(config.dbPath);
   }
-
-  const store = openSqliteStore(config.dbPath);
   const smtp = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const outbox = smtp ? undefined : new DevOutbox(systemClock.now);
   const mailer: Mailer = smtp ?? outbox!;
@@ -70,12 +83,13 @@ function start(): void {
     usage,
     mailQueue,
     outbox,
+    limits,
     demoRoot: { demoDir: fileURLToPath(new URL('../demo', import.meta.url)), distDir: fileURLToPath(new URL('../dist', import.meta.url)) },
   });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
     console.log(`Perso server on ${config.publicUrl} (listening on ${config.host}:${config.port})`);
-    console.log(`  database: ${config.dbPath}`);
+    console.log(`  database: ${config.databaseUrl ? `PostgreSQL ${redactedUrl(config.databaseUrl)}` : config.dbPath}`);
     console.log(smtp ? '  mail: SMTP' : config.devOutbox ? `  mail: dev outbox at ${config.publicUrl}/dev/mailbox` : '  mail: printed to the console only (set SMTP_URL)');
     console.log(`  password hashing: ${HASHING_CONCURRENCY} at a time, ${HASHING_QUEUE} queued; thread pool ${process.env.UV_THREADPOOL_SIZE}`);
   });
@@ -101,4 +115,11 @@ function start(): void {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-start();
+/** The URL without its password, for the start-up line. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+void start();

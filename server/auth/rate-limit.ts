@@ -58,7 +58,8 @@ export class MemoryRateLimiter implements RateLimiter {
   #used = 0;
 
   constructor(
-    private readonly limit: Limit,
+    /** Public so that a limiter shared between instances can count to the same numbers. */
+    readonly limit: Limit,
     private readonly clock: Clock,
     options: { maxEntries?: number } = {},
   ) {
@@ -158,4 +159,5 @@ export function createRateLimits(clock: Clock) {
   };
 }
 
-export type RateLimits = ReturnType<typeof createRateLimits>;
+/** What the app needs of each limit: any limiter, so that one shared by instances can stand in (`createPostgresRateLimits`). */
+export type RateLimits = { readonly [K in keyof ReturnType<typeof createRateLimits>]: RateLimiter };

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const SERVER_DEPENDENCIES = ['better-sqlite3', '@node-rs/argon2', 'hono', '@hono/node-server', '@hono/zod-openapi', 'nodemailer', 'zod', 'tsx'];
+const SERVER_DEPENDENCIES = ['better-sqlite3', 'postgres', '@node-rs/argon2', 'hono', '@hono/node-server', '@hono/zod-openapi', 'nodemailer', 'zod', 'tsx'];
 const started = Date.now();
 const failures = [];
 

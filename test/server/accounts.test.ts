@@ -510,7 +510,7 @@ describe('secrets at rest', () => {
     const secondSession = sessionCookie(signedIn).split('=')[1]!;
     const binding = h.signupCookie!.split('=')[1]!;
 
-    const bytes = h.databaseBytes();
+    const bytes = await h.databaseBytes();
     expect(bytes.includes(sha256Hex(secondSession))).toBe(true);
     expect(bytes.includes(sha256Hex(binding))).toBe(true);
     for (const [name, secret] of Object.entries({ password, token, firstSession, secondSession, binding, code: `Verification code: ${code}` })) {

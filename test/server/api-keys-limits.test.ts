@@ -11,7 +11,7 @@ import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { Store } from '../../server/store/types.js';
 import { bearer, createKey, listKeys, v1 } from './api-keys.helpers.js';
 import { expectError } from './expect.js';
-import { createHarness, type Harness, TestClock, testConfig } from './helpers.js';
+import { createHarness, type Harness, onPostgres, TestClock, testConfig } from './helpers.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -133,7 +133,7 @@ describe('createApp without a usage recorder', () => {
   });
 });
 
-describe('the SQLite files', () => {
+describe.skipIf(onPostgres)('the SQLite files', () => {
   it('are created readable by their owner only: folder 0700, database, -wal and -shm 0600', async () => {
     const root = mkdtempSync(join(tmpdir(), 'perso-modes-'));
     try {

@@ -266,7 +266,7 @@ describe('API keys (§5)', () => {
       for (const { secret } of created) expect((await v1(h, '/v1/whoami', bearer(secret))).status).toBe(200);
       await h.usage.flush();
 
-      const bytes = h.databaseBytes();
+      const bytes = await h.databaseBytes();
       for (const { secret } of created) {
         const hex = secret.slice(4);
         expect(bytes.includes(secret)).toBe(false);

@@ -63,6 +63,10 @@ describe('loadConfig defaults', () => {
 });
 
 describe('loadConfig from the environment', () => {
+  it('takes a PostgreSQL DATABASE_URL in either scheme, port and password included', () => {
+    for (const url of ['postgres://perso@db/perso', 'postgresql://perso:s%40cret@10.0.0.5:5433/perso?sslmode=require']) expect(load({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
   it('honours every variable', () => {
     const config = load({
       PERSO_PORT: '9000',
@@ -123,6 +127,9 @@ describe('loadConfig from the environment', () => {
     [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],
     [{ SMTP_URL: 'mail.example.com:25' }, 'SMTP_URL'],
     [{ DATABASE_URL: 'mysql://db/perso' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres:/db/perso' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://db:port/perso' }, 'DATABASE_URL'],
     [{ PERSO_CROSS_SITE_COOKIES: 'yes' }, 'PERSO_CROSS_SITE_COOKIES'],
     [{ PERSO_CROSS_SITE_COOKIES: 'true' }, 'PERSO_CROSS_SITE_COOKIES'],
     [{ PERSO_TRUST_PROXY: 'maybe' }, 'PERSO_TRUST_PROXY'],

@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../server/app.js';
 import type { OAuthClients } from '../../server/auth/oauth-client.js';
+import { createPostgresRateLimits } from '../../server/auth/postgres-rate-limit.js';
 import { createRateLimits, type RateLimits } from '../../server/auth/rate-limit.js';
 import { UsageRecorder } from '../../server/auth/usage-recorder.js';
 import type { Clock } from '../../server/clock.js';
@@ -10,8 +11,10 @@ import { type AppConfig, loadConfig } from '../../server/config.js';
 import { DevOutbox } from '../../server/mail/dev-outbox.js';
 import type { Mailer } from '../../server/mail/mailer.js';
 import { MailQueue } from '../../server/mail/queue.js';
-import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { Store } from '../../server/store/types.js';
+import { onPostgres, openPostgresTestStore, openSqliteTestStore, type TestDatabase, type TestStore, whenReady } from './store/test-stores.js';
+
+export { onPostgres, TEST_STORE } from './store/test-stores.js';
 
 export const ORIGIN = 'http://localhost:8787';
 
@@ -52,6 +55,7 @@ export interface Harness extends Browser {
   mail: MailQueue;
   config: AppConfig;
   dir: string;
+  /** The SQLite file; no file on PostgreSQL runs. */
   dbPath: string;
   /** Another browser on the same server, with an empty cookie jar. */
   newBrowser(): Browser;
@@ -61,24 +65,44 @@ export interface Harness extends Browser {
   lastToken(email: string): string;
   /** The 6-digit code in the newest mail to `email`. */
   lastCode(email: string): string;
-  /** Raw bytes of every database file, to check no secret is stored in clear. */
-  databaseBytes(): Buffer;
+  /** Every stored byte (SQLite: the database files; PostgreSQL: every value of every row), to check no secret is stored in clear. */
+  databaseBytes(): Promise<Buffer>;
+  /** Every row of every table but the limiters' counters, to compare before and after. */
+  databaseSnapshot(): Promise<string>;
   close(): Promise<void>;
 }
 
-/** A real app on a real SQLite file in a temp folder, with the dev outbox and a test clock. */
+/**
+ * A real app with the dev outbox and a test clock, on this run's store (PERSO_TEST_STORE): a real
+ * SQLite file in a temp folder, or a PostgreSQL database of its own with the shared rate limiter.
+ */
 export function createHarness(
-  options: { config?: AppConfig; mailer?: Mailer; dir?: string; clock?: TestClock; limits?: (clock: TestClock) => RateLimits; oauth?: OAuthClients } = {},
+  options: {
+    config?: AppConfig;
+    mailer?: Mailer;
+    dir?: string;
+    clock?: TestClock;
+    limits?: (clock: TestClock) => RateLimits;
+    oauth?: OAuthClients;
+    /** PostgreSQL runs: serve from this database, as another instance of the same server would (its creator drops it). */
+    database?: TestDatabase;
+  } = {},
 ): Harness {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'perso-test-'));
   const dbPath = join(dir, 'perso.db');
   const clock = options.clock ?? new TestClock();
-  const store = openSqliteStore(dbPath);
+  // PostgreSQL's database is made asynchronously: until it is, the store and limiters wait for it.
+  if (options.database && !onPostgres) throw new Error('a shared database is for PostgreSQL runs');
+  const opening = onPostgres ? openPostgresTestStore(options.database) : undefined;
+  // Awaited by every use and by close(): a failure to open surfaces there, not as unhandled.
+  opening?.catch(() => {});
+  const backing = opening ? deferredTestStore(opening) : openSqliteTestStore(dbPath);
+  const store = backing.store;
   const outbox = new DevOutbox(clock.now, () => {});
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
   const mail = new MailQueue(store, options.mailer ?? outbox, clock, () => {});
-  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? createRateLimits(clock), oauth: options.oauth, log: () => {} });
+  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? (opening ? sharedLimits(opening, clock) : createRateLimits(clock)), oauth: options.oauth, log: () => {} });
   const lastMail = (email: string) => {
     const message = outbox.messages.find((m) => m.to === email);
     if (!message) throw new Error(`no mail to ${email}`);
@@ -152,15 +176,31 @@ export function createHarness(
       const { user } = (await verified.json()) as { user: { id: string; email: string } };
       return user;
     },
-    databaseBytes() {
-      return Buffer.concat(readdirSync(dir).filter((f) => f.startsWith('perso.db')).map((f) => readFileSync(join(dir, f))));
-    },
+    databaseBytes: () => backing.bytes(),
+    databaseSnapshot: () => backing.snapshot(),
     async close() {
       await usage.stop();
       await mail.stop();
-      await store.close();
+      await backing.dispose();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
   return h;
+}
+
+/** The PostgreSQL test store, to hand out before its database exists. */
+function deferredTestStore(opening: Promise<TestStore>): TestStore {
+  return {
+    store: whenReady(opening.then((t) => t.store)),
+    bytes: async () => (await opening).bytes(),
+    snapshot: async () => (await opening).snapshot(),
+    dispose: async () => (await opening).dispose(),
+  };
+}
+
+/** The server's limits as several instances would count them: those they share, in the test's database. */
+function sharedLimits(opening: Promise<{ sql: NonNullable<TestStore['sql']> }>, clock: TestClock): RateLimits {
+  const limits = opening.then((t) => createPostgresRateLimits(t.sql, clock));
+  const names = Object.keys(createRateLimits(clock)) as (keyof RateLimits)[];
+  return Object.fromEntries(names.map((name) => [name, whenReady(limits.then((l) => l[name]))])) as unknown as RateLimits;
 }

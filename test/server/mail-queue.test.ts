@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MailMessage, Mailer } from '../../server/mail/mailer.js';
 import { MailQueue } from '../../server/mail/queue.js';
-import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import { TestClock } from './helpers.js';
+import { openTestStore, type TestStore } from './store/test-stores.js';
 
 const message = (to: string): MailMessage => ({ to, subject: 's', text: 't', html: '<p>t</p>', links: [] });
 
@@ -18,15 +18,19 @@ function flaky(failures: number): Mailer & { sent: MailMessage[] } {
   };
 }
 
-const stores: ReturnType<typeof openSqliteStore>[] = [];
+const stores: TestStore[] = [];
 afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
+  for (const s of stores.splice(0)) await s.dispose();
 });
+const openStore = async () => {
+  const opened = await openTestStore();
+  stores.push(opened);
+  return opened.store;
+};
 
 describe('MailQueue', () => {
   it('retries a failed mail after its back-off, then sends it once', async () => {
-    const store = openSqliteStore(':memory:');
-    stores.push(store);
+    const store = await openStore();
     const clock = new TestClock();
     const mailer = flaky(2);
     const queue = new MailQueue(store, mailer, clock, () => {});
@@ -46,8 +50,7 @@ describe('MailQueue', () => {
   });
 
   it('gives up after the last retry and keeps the row only for the mail budget', async () => {
-    const store = openSqliteStore(':memory:');
-    stores.push(store);
+    const store = await openStore();
     const clock = new TestClock();
     const logged: string[] = [];
     const queue = new MailQueue(store, flaky(100), clock, (line) => logged.push(line));
@@ -62,8 +65,7 @@ describe('MailQueue', () => {
   });
 
   it('sends a mail queued before a restart, and a mail taken by a crashed worker after its lease', async () => {
-    const store = openSqliteStore(':memory:');
-    stores.push(store);
+    const store = await openStore();
     const clock = new TestClock();
     await new MailQueue(store, flaky(0), clock, () => {}).enqueue(message('before@example.com'));
     clock.advance(1);

@@ -5,7 +5,7 @@ import { MemoryRateLimiter } from '../../server/auth/rate-limit.js';
 import { type ApiKeyVariables, requireApiKey } from '../../server/auth/require-api-key.js';
 import { API_KEY_OWNER_SQL } from '../../server/store/sqlite/store.js';
 import { bearer, countCalls, createKey, v1, watchDatabase } from './api-keys.helpers.js';
-import { createHarness, type Harness, testConfig } from './helpers.js';
+import { createHarness, type Harness, onPostgres, testConfig } from './helpers.js';
 
 const HOUR = 3_600_000;
 const VALID_LOOKING = `pak-${'0'.repeat(32)}`;
@@ -187,7 +187,8 @@ describe('GET /v1/whoami (§6)', () => {
     });
   });
 
-  describe('the hot path', () => {
+  // PostgreSQL's plan is held in store/postgres.test.ts.
+  describe.skipIf(onPostgres)('the hot path, watched through the SQLite file', () => {
     it('writes nothing to the database while serving requests; usage waits for the flush', async () => {
       const { secret } = await createKey(h);
       const watcher = watchDatabase(h.dbPath);

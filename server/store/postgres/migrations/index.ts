@@ -1,0 +1,21 @@
+import accounts from './001-accounts.js';
+import apiKeys from './002-api-keys.js';
+import attempts from './003-attempts-verifications-mail.js';
+import passkeys from './004-passkeys.js';
+import identities from './005-identities.js';
+import keyRevocations from './006-key-revocations.js';
+import rateLimits from './007-rate-limits.js';
+
+/**
+ * Numbered schema migrations, applied in order at start-up; never edit one that has shipped.
+ * 001–006 mean what SQLite's do, table for table.
+ */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'accounts', sql: accounts },
+  { version: 2, name: 'api-keys', sql: apiKeys },
+  { version: 3, name: 'attempts-verifications-mail', sql: attempts },
+  { version: 4, name: 'passkeys', sql: passkeys },
+  { version: 5, name: 'identities', sql: identities },
+  { version: 6, name: 'key-revocations', sql: keyRevocations },
+  { version: 7, name: 'rate-limits', sql: rateLimits },
+];
