@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
+import { revocationWatchFor } from './api-keys/revocation/for-store.js';
+import type { RevocationWatch } from './api-keys/revocation/watch.js';
 import { createOAuthClients, type OAuthClients } from './auth/oauth-client.js';
 import { createRateLimits, type RateLimits } from './auth/rate-limit.js';
 import { createSessions } from './auth/sessions.js';
@@ -38,6 +40,11 @@ export interface AppDeps {
   /** Where the demo page and the built kit live, when `config.demo` is on. */
   demoRoot?: { demoDir: string; distDir: string };
   log?: (message: string, error?: unknown) => void;
+  /**
+   * The `/v1` verified-key index and its revocation watch. SQLite stores get one by default;
+   * for PostgreSQL main.ts starts one (a listener and a lease) and stops it at shutdown.
+   */
+  verifiedKeys?: RevocationWatch;
   /** Social providers' clients; tests pass their own to shorten the provider timeout. */
   oauth?: OAuthClients;
 }
@@ -71,6 +78,7 @@ export function createApp(deps: AppDeps) {
     sessions,
     limits,
     usage: deps.usage ?? new UsageRecorder(deps.store, clock, log),
+    verifiedKeys: deps.verifiedKeys ?? revocationWatchFor(deps.store),
     mail,
     accounts: { store: deps.store, clock, config: deps.config, limits, mail },
     oauth: deps.oauth ?? createOAuthClients(deps.config),

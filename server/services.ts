@@ -1,4 +1,5 @@
 import type { AccountDeps } from './accounts/deps.js';
+import type { RevocationWatch } from './api-keys/revocation/watch.js';
 import type { OAuthClients } from './auth/oauth-client.js';
 import type { RateLimits } from './auth/rate-limit.js';
 import type { Sessions } from './auth/sessions.js';
@@ -17,6 +18,8 @@ export interface Services {
   sessions: Sessions;
   limits: RateLimits;
   usage: UsageRecorder;
+  /** The verified-key index of `/v1`, kept exact across processes; absent when the store offers no watch. */
+  verifiedKeys: RevocationWatch | undefined;
   mail: MailQueue;
   /** The account rules' dependencies. */
   accounts: AccountDeps;

@@ -9,7 +9,14 @@ export function v1Routes(s: Services) {
   const app = new OpenAPIHono<{ Variables: ApiKeyVariables }>({ defaultHook: validationHook });
   app.use(
     '/v1/*',
-    requireApiKey({ store: s.store, usage: s.usage, limiter: s.limits.invalidApiKeyPerAddress, clock: s.clock, trustProxy: s.config.trustProxy }),
+    requireApiKey({
+      store: s.store,
+      usage: s.usage,
+      limiter: s.limits.invalidApiKeyPerAddress,
+      clock: s.clock,
+      trustProxy: s.config.trustProxy,
+      verifiedKeys: s.verifiedKeys ?? false,
+    }),
   );
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'pak-… API key' });
   return app.openapi(

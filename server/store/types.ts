@@ -226,9 +226,16 @@ export interface Store {
   createApiKey(key: NewApiKey, options?: { maxPerUser?: number }): Promise<boolean>;
   /** The user's keys, newest first. */
   listApiKeys(userId: string): Promise<ApiKeyRecord[]>;
-  /** Deletes the key only if `userId` owns it; false when there was nothing to delete. */
+  /**
+   * Deletes the key only if `userId` owns it; false when there was nothing to delete. Records
+   * the deletion as the next revocation, in the same transaction.
+   */
   deleteApiKey(userId: string, keyId: string): Promise<boolean>;
   findApiKeyByHash(keyHash: Buffer): Promise<ApiKeyOwner | undefined>;
+  /** Revocations after `revision`, oldest first, and the newest revision committed (0 when none). */
+  revocationsSince(revision: number): Promise<{ revision: number; keyHashes: Buffer[]; userIds: string[] }>;
+  /** Forgets revocation rows older than `before` (ms); the newest row is always kept. */
+  deleteOldRevocations(before: number): Promise<number>;
   /** Applies a batch of coalesced uses in one transaction: one row write per key and day. */
   recordApiKeyUsage(usage: readonly KeyUsage[]): Promise<void>;
   /** Uses per key per UTC day from `sinceDay` (inclusive) for the user's keys. */

@@ -156,7 +156,16 @@ function createPrivately(path: string): void {
 }
 
 /** Opens (creating if needed) an SQLite database file; `:memory:` works for throwaway stores. */
-export function openSqliteStore(path: string): Store {
+/** The SQLite store, plus what only SQLite can tell: whether another connection has written. */
+export interface SqliteStore extends Store {
+  /**
+   * Changes after any commit by another connection (`PRAGMA data_version`, about 1 µs: another
+   * process included) and after each key revocation through this one.
+   */
+  changeVersion(): number;
+}
+
+export function openSqliteStore(path: string): SqliteStore {
   if (path !== ':memory:') createPrivately(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -246,7 +255,16 @@ export function openSqliteStore(path: string): Store {
       'SELECT id, user_id, name, key_start, key_end, expires_at, last_used_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC',
     ),
     countKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM api_keys WHERE user_id = ?'),
-    deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ? AND user_id = ?'),
+    deleteKey: db.prepare<[string, string], { key_hash: Buffer }>('DELETE FROM api_keys WHERE id = ? AND user_id = ? RETURNING key_hash'),
+    insertRevocation: db.prepare<[Buffer | null, string | null, number]>(
+      'INSERT INTO key_revocations (revision, key_hash, user_id, at) SELECT coalesce(max(revision), 0) + 1, ?, ?, ? FROM key_revocations',
+    ),
+    revision: db.prepare<[], number>('SELECT coalesce(max(revision), 0) FROM key_revocations').pluck(),
+    revocationsAfter: db.prepare<[number, number], { key_hash: Buffer | null; user_id: string | null }>(
+      'SELECT key_hash, user_id FROM key_revocations WHERE revision > ? AND revision <= ? ORDER BY revision',
+    ),
+    oldRevocations: db.prepare('DELETE FROM key_revocations WHERE at < ? AND revision < (SELECT max(revision) FROM key_revocations)'),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     keyOwner: db.prepare<[Buffer], ApiKeyOwner>(API_KEY_OWNER_SQL),
     keyLastUsed: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
     // The key may have been deleted since the use was counted: skip it rather than break the batch.
@@ -267,6 +285,22 @@ export function openSqliteStore(path: string): Store {
     return true;
   });
 
+  let ownRevocations = 0;
+  const deleteKeyAndRecord = db.transaction((keyId: string, userId: string): boolean => {
+    const deleted = q.deleteKey.get(keyId, userId);
+    if (deleted) q.insertRevocation.run(deleted.key_hash, null, Date.now());
+    return deleted !== undefined;
+  });
+  // One read transaction: the newest revision and the rows up to it come from the same snapshot.
+  const readRevocations = db.transaction((after: number) => {
+    const revision = q.revision.get()!;
+    const rows = revision > after ? q.revocationsAfter.all(after, revision) : [];
+    return {
+      revision,
+      keyHashes: rows.flatMap((r) => (r.key_hash ? [r.key_hash] : [])),
+      userIds: rows.flatMap((r) => (r.user_id ? [r.user_id] : [])),
+    };
+  });
   const recordUsage = db.transaction((usage: readonly KeyUsage[]) => {
     for (const u of usage) {
       q.keyLastUsed.run(u.lastUsedAt, u.keyId);
@@ -275,7 +309,7 @@ export function openSqliteStore(path: string): Store {
   });
 
   let transactions: Promise<unknown> = Promise.resolve();
-  const store: Store = {
+  const store: SqliteStore = {
     async createUser(user) {
       q.insertUser.run(user);
     },
@@ -447,7 +481,21 @@ export function openSqliteStore(path: string): Store {
       );
     },
     async deleteApiKey(userId, keyId) {
-      return q.deleteKey.run(keyId, userId).changes > 0;
+      const deleted = deleteKeyAndRecord(keyId, userId);
+      // Counted after the commit (a nested call commits with its caller's transaction, later:
+      // counting early only makes watchers re-read sooner).
+      if (deleted) ownRevocations++;
+      return deleted;
+    },
+    async revocationsSince(revision) {
+      return readRevocations(revision);
+    },
+    async deleteOldRevocations(before) {
+      return q.oldRevocations.run(before).changes;
+    },
+    changeVersion() {
+      // Both counters only grow, so their sum moves whenever either does.
+      return q.dataVersion.get()! + ownRevocations;
     },
     async findApiKeyByHash(keyHash) {
       return q.keyOwner.get(keyHash);

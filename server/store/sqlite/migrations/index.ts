@@ -3,6 +3,7 @@ import apiKeys from './002-api-keys.js';
 import attempts from './003-attempts-verifications-mail.js';
 import passkeys from './004-passkeys.js';
 import identities from './005-identities.js';
+import keyRevocations from './006-key-revocations.js';
 
 /** Numbered schema migrations, applied in order at start-up; never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -11,4 +12,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'attempts-verifications-mail', sql: attempts },
   { version: 4, name: 'passkeys', sql: passkeys },
   { version: 5, name: 'identities', sql: identities },
+  { version: 6, name: 'key-revocations', sql: keyRevocations },
 ];
