@@ -7,6 +7,7 @@ import type { UsageRecorder } from './auth/usage-recorder.js';
 import type { Clock } from './clock.js';
 import { toIso } from './clock.js';
 import type { AppConfig } from './config.js';
+import type { SecurityHeaders } from './http/security-headers.js';
 import type { MailQueue } from './mail/queue.js';
 import type { Store, UserRecord } from './store/types.js';
 
@@ -25,6 +26,8 @@ export interface Services {
   accounts: AccountDeps;
   /** openid-client for the configured social providers. */
   oauth: OAuthClients;
+  /** The security headers of every response, and prebuilt answers for the hottest routes. */
+  security: SecurityHeaders;
   log: (message: string, error?: unknown) => void;
 }
 
