@@ -1,8 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** Files of one backend only: `store/sqlite.test.ts`, `x.sqlite.test.ts` (and the same for postgres). */
-const sqliteOnly = ['test/server/**/sqlite.test.ts', 'test/server/**/*.sqlite.test.ts'];
-const postgresOnly = ['test/server/**/postgres.test.ts', 'test/server/**/*.postgres.test.ts'];
+/** Files of one backend only, by the end of their name: `store/sqlite.test.ts`, `revocation-sqlite.test.ts`, `x.postgres.test.ts`… */
+const sqliteOnly = ['test/server/**/*sqlite.test.ts'];
+const postgresOnly = ['test/server/**/*postgres.test.ts'];
 
 // Every suite that reaches a store runs twice, once per backend (PERSO_TEST_STORE picks the
 // harness's store). `vitest run --project sqlite|postgres` runs one of them.

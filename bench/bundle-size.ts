@@ -1,10 +1,16 @@
 /**
- * Size of the kit as browsers download it from `/kit/` (`dist/`, the Lit-bundled build): each
- * entry with every chunk it imports statically, each file gzipped at level 9 (node:zlib) and
- * summed, as a browser fetches them. Reported: the whole kit in English (`perso-kit.js` and its
- * chunks; goal ≤ 20 KB), each element alone, the Korean pack (loaded only on Korean pages), and
- * Lit's share. Run alone with `npx tsx bench/bundle-size.ts` (prints JSON), or as a section of
- * `npm run bench`.
+ * Size of the kit as browsers download it from `/kit/` (`dist/`, the Lit-bundled builds): each
+ * file gzipped at level 9 (node:zlib), files summed, as a browser fetches them. Reported:
+ *
+ * - **the whole kit, initial** — `perso-kit.js` and every chunk it imports statically: what one
+ *   `<script type="module" src=".../perso-kit.js">` fetches to define and render every element
+ *   in English. **The goal (≤ 20 KB, the issue's "whole kit (English)") is judged on this.**
+ * - **the whole kit, everything** — the same plus every chunk it may load later (`import()`):
+ *   the Korean strings, the WebAuthn library.
+ * - each element alone (`perso-<element>.js` and its static chunks, Lit included), the Korean
+ *   pack, the WebAuthn library, and Lit (its shared chunk of the per-element files).
+ *
+ * Run alone with `npx tsx bench/bundle-size.ts` (prints JSON), or as a section of `npm run bench`.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,17 +38,23 @@ export interface EntrySize {
   /** The entry and every chunk it loads before it runs. */
   files: BundleFile[];
   gzipBytes: number;
+  /** Chunks it may load later (`import()`, and what those import), not counted in `gzipBytes`. */
+  lazy: BundleFile[];
+  /** `gzipBytes` plus every lazy chunk. */
+  totalGzipBytes: number;
 }
 
 export interface BundleSizes {
   entries: EntrySize[];
-  /** `perso-kit.js` and its static chunks: every element, Lit included, English. */
+  /** `perso-kit.js` and its static chunks: every element, Lit included, English. The goal's figure. */
   kitGzipBytes: number;
+  /** `perso-kit.js` with every chunk it may ever load (Korean, WebAuthn). */
+  kitTotalGzipBytes: number;
   /** The Korean strings, fetched only by pages in Korean. */
   koreanGzipBytes: number;
   /** @simplewebauthn/browser, fetched only once a passkey method is shown or used. */
   webauthnGzipBytes: number;
-  /** Lit's chunk, part of every entry. */
+  /** Lit's chunk of the per-element files (inside `perso-kit.js` it shares that file's gzip stream). */
   litGzipBytes: number;
   budgetGzipBytes: number;
   withinBudget: boolean;
@@ -55,47 +67,66 @@ async function measureFile(file: string): Promise<BundleFile & { code: string }>
 
 const resolve = (from: string, specifier: string) => new URL(specifier, `file:///${from}`).pathname.slice(1);
 
-/** An entry with the closure of its static imports; lazy chunks it names go to `lazy`. */
-async function measureEntry(entry: string, lazy: Set<string>): Promise<EntrySize> {
-  const seen = new Map<string, BundleFile>();
-  const queue = [entry];
+/** The closure of `files`' imports: static ones into `loaded`, dynamic ones into `lazy`. */
+async function closure(files: string[], loaded: Map<string, BundleFile>, lazy: Set<string>): Promise<void> {
+  const queue = [...files];
   while (queue.length) {
     const file = queue.shift()!;
-    if (seen.has(file)) continue;
+    if (loaded.has(file)) continue;
     const { code, ...size } = await measureFile(file);
-    seen.set(file, size);
+    loaded.set(file, size);
     for (const [, specifier] of code.matchAll(STATIC_IMPORT)) queue.push(resolve(file, specifier!));
     for (const [, specifier] of code.matchAll(DYNAMIC_IMPORT)) lazy.add(resolve(file, specifier!));
   }
-  const files = [...seen.values()];
-  return { entry, files, gzipBytes: files.reduce((sum, f) => sum + f.gzipBytes, 0) };
 }
 
-/** Builds the kit (unless `build: false`) and measures dist/. */
+const sum = (files: BundleFile[]) => files.reduce((total, f) => total + f.gzipBytes, 0);
+
+/** An entry with the closure of its static imports, and apart from it the chunks it may load later. */
+async function measureEntry(entry: string): Promise<EntrySize> {
+  const loaded = new Map<string, BundleFile>();
+  const lazyNames = new Set<string>();
+  await closure([entry], loaded, lazyNames);
+  const files = [...loaded.values()];
+  // Lazy chunks and whatever they import that the entry did not load already.
+  const later = new Map(loaded);
+  for (let before = -1; before !== lazyNames.size; ) {
+    before = lazyNames.size;
+    await closure([...lazyNames], later, lazyNames);
+  }
+  const lazy = [...later.values()].filter((f) => !loaded.has(f.file));
+  return { entry, files, gzipBytes: sum(files), lazy, totalGzipBytes: sum(files) + sum(lazy) };
+}
+
+/** Builds the /kit/ files (unless `build: false`) and measures dist/. */
 export async function measureBundle(options: { build?: boolean } = {}): Promise<BundleSizes> {
   if (options.build !== false) {
     const { createBuilder } = await import('vite');
     const builder = await createBuilder({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
     await builder.build(builder.environments.kit!);
+    await builder.build(builder.environments.elements!);
   }
-  const lazy = new Set<string>();
   const entries: EntrySize[] = [];
-  for (const entry of ENTRIES) entries.push(await measureEntry(entry, lazy));
-  const korean = [...lazy].find((file) => /(^|\/)ko-[^/]*\.js$/.test(file));
-  if (!korean) throw new Error('No lazily loaded Korean chunk (chunks/ko-*.js) in dist/.');
-  const webauthn = [...lazy].find((file) => /(^|\/)webauthn-[^/]*\.js$/.test(file));
-  if (!webauthn) throw new Error('No lazily loaded WebAuthn chunk (chunks/webauthn-*.js) in dist/.');
-  const lit = entries[0]!.files.find((f) => /(^|\/)lit-[^/]*\.js$/.test(f.file));
-  if (!lit) throw new Error('No shared Lit chunk (chunks/lit-*.js) in dist/.');
-  const kitGzipBytes = entries[0]!.gzipBytes;
+  for (const entry of ENTRIES) entries.push(await measureEntry(entry));
+  const kit = entries[0]!;
+  const lazyOf = (pattern: RegExp, what: string) => {
+    const file = kit.lazy.find((f) => pattern.test(f.file));
+    if (!file) throw new Error(`No lazily loaded ${what} in perso-kit.js's chunks (dist/chunks/).`);
+    return file;
+  };
+  const korean = lazyOf(/(^|\/)ko-[^/]*\.js$/, 'Korean chunk (chunks/ko-*.js)');
+  const webauthn = lazyOf(/(^|\/)webauthn-[^/]*\.js$/, 'WebAuthn chunk (chunks/webauthn-*.js)');
+  const lit = entries[1]!.files.find((f) => /(^|\/)lit-[^/]*\.js$/.test(f.file));
+  if (!lit) throw new Error('No shared Lit chunk (chunks/lit-*.js) among the per-element files in dist/.');
   return {
     entries,
-    kitGzipBytes,
-    koreanGzipBytes: (await measureFile(korean)).gzipBytes,
-    webauthnGzipBytes: (await measureFile(webauthn)).gzipBytes,
+    kitGzipBytes: kit.gzipBytes,
+    kitTotalGzipBytes: kit.totalGzipBytes,
+    koreanGzipBytes: korean.gzipBytes,
+    webauthnGzipBytes: webauthn.gzipBytes,
     litGzipBytes: lit.gzipBytes,
     budgetGzipBytes: KIT_BUDGET_GZIP_BYTES,
-    withinBudget: kitGzipBytes <= KIT_BUDGET_GZIP_BYTES,
+    withinBudget: kit.gzipBytes <= KIT_BUDGET_GZIP_BYTES,
   };
 }
 
@@ -106,19 +137,22 @@ export const bundleSizeSection: Section = {
   async run() {
     console.log('\n== bundle size (dist/ as served at /kit/, each file gzip -9, summed) ==');
     const sizes = await measureBundle();
-    for (const { entry, files, gzipBytes } of sizes.entries) console.log(`  ${entry.padEnd(20)} ${kb(gzipBytes).padStart(8)} gzip  (${files.length} files)`);
+    for (const { entry, files, gzipBytes, lazy, totalGzipBytes } of sizes.entries) {
+      console.log(`  ${entry.padEnd(20)} ${kb(gzipBytes).padStart(8)} gzip initial (${files.length} files); ${kb(totalGzipBytes)} with ${lazy.length} lazy chunks`);
+    }
     console.log(`  ${'Korean pack'.padEnd(20)} ${kb(sizes.koreanGzipBytes).padStart(8)} gzip  (loaded only on Korean pages)`);
     console.log(`  ${'WebAuthn library'.padEnd(20)} ${kb(sizes.webauthnGzipBytes).padStart(8)} gzip  (loaded only when a passkey method is on)`);
-    console.log(`  ${'of which Lit'.padEnd(20)} ${kb(sizes.litGzipBytes).padStart(8)} gzip  (${Math.round((100 * sizes.litGzipBytes) / sizes.kitGzipBytes)}% of the kit)`);
+    console.log(`  ${'Lit'.padEnd(20)} ${kb(sizes.litGzipBytes).padStart(8)} gzip  (its chunk of the per-element files; about ${Math.round((100 * sizes.litGzipBytes) / sizes.kitGzipBytes)}% of the kit's initial)`);
+    console.log(`  goal judged on: perso-kit.js initial, English (${kb(sizes.kitGzipBytes)}); everything it may load: ${kb(sizes.kitTotalGzipBytes)}`);
     return {
       name: 'bundle-size',
       goals: [
         goal(
-          'perso-kit.js gzip bytes',
+          'perso-kit.js initial gzip bytes',
           sizes.kitGzipBytes,
           '<=',
           KIT_BUDGET_GZIP_BYTES,
-          'dist/perso-kit.js and the chunks it imports statically (every element, Lit included, English only), each gzipped at level 9 with node:zlib and summed, after a fresh `vite build` of the /kit/ build.',
+          'dist/perso-kit.js and the chunks it imports statically (every element, Lit included, English only; not the lazy Korean and WebAuthn chunks), each gzipped at level 9 with node:zlib and summed, after a fresh `vite build` of the /kit/ builds.',
         ),
       ],
       details: sizes,

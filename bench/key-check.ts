@@ -25,6 +25,7 @@ const ROUNDS = 5;
 
 export async function measureKeyCheck(dbPath: string, secrets: string[]): Promise<KeyCheckCost> {
   const store = openSqliteStore(dbPath);
+  const usage = new UsageRecorder(store, systemClock);
   try {
     const owner = (await store.findApiKeyByHash(hashApiKeySecret(secrets[0]!)))!;
     const handler = new Hono<{ Variables: ApiKeyVariables }>().get('/v1/whoami', (c) => {
@@ -37,7 +38,6 @@ export async function measureKeyCheck(dbPath: string, secrets: string[]): Promis
         await next();
       })
       .route('/', handler);
-    const usage = new UsageRecorder(store, systemClock);
     const limiter = new MemoryRateLimiter({ max: 100, windowMs: 60_000 }, systemClock);
     const checked = new Hono<{ Variables: ApiKeyVariables }>().use('/v1/*', requireApiKey({ store, usage, limiter })).route('/', handler);
     const env = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
@@ -64,6 +64,7 @@ export async function measureKeyCheck(dbPath: string, secrets: string[]): Promis
     const withMicros = median(withRuns);
     return { withoutMicros, withMicros, addedMicros: withMicros - withoutMicros };
   } finally {
+    await usage.stop();
     await store.close();
   }
 }

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { secureHeaders } from 'hono/secure-headers';
+import { revocationWatchFor } from './api-keys/revocation/for-store.js';
+import type { RevocationWatch } from './api-keys/revocation/watch.js';
 import { createOAuthClients, type OAuthClients } from './auth/oauth-client.js';
 import { createRateLimits, type RateLimits } from './auth/rate-limit.js';
 import { createSessions } from './auth/sessions.js';
@@ -7,6 +8,7 @@ import { UsageRecorder } from './auth/usage-recorder.js';
 import { type Clock, systemClock } from './clock.js';
 import { allAllowedOrigins, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
+import { securityHeaders } from './http/security-headers.js';
 import { corsForAllowedOrigins, hostGuard, jsonBodyOnly, onError, oneSessionCookie, originGuard, originPolicy, validationHook } from './http.js';
 import type { DevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
@@ -38,6 +40,11 @@ export interface AppDeps {
   /** Where the demo page and the built kit live, when `config.demo` is on. */
   demoRoot?: { demoDir: string; distDir: string };
   log?: (message: string, error?: unknown) => void;
+  /**
+   * The `/v1` verified-key index and its revocation watch. SQLite stores get one by default;
+   * for PostgreSQL main.ts starts one (a listener and a lease) and stops it at shutdown.
+   */
+  verifiedKeys?: RevocationWatch;
   /** Social providers' clients; tests pass their own to shorten the provider timeout. */
   oauth?: OAuthClients;
 }
@@ -64,6 +71,13 @@ export function createApp(deps: AppDeps) {
     mail.start();
   }
   const sessions = createSessions(deps.store, clock, deps.config);
+  const security = securityHeaders({
+    contentSecurityPolicy: PAGE_CSP,
+    crossOriginResourcePolicy: 'same-site',
+    strictTransportSecurity: deps.config.cookie.secure ? 'max-age=15552000; includeSubDomains' : false,
+    // A route's own value wins: /kit/* sends CORP cross-origin so other sites can load the kit.
+    overwrite: false,
+  });
   const services: Services = {
     store: deps.store,
     config: deps.config,
@@ -71,9 +85,11 @@ export function createApp(deps: AppDeps) {
     sessions,
     limits,
     usage: deps.usage ?? new UsageRecorder(deps.store, clock, log),
+    verifiedKeys: deps.verifiedKeys ?? revocationWatchFor(deps.store),
     mail,
     accounts: { store: deps.store, clock, config: deps.config, limits, mail },
     oauth: deps.oauth ?? createOAuthClients(deps.config),
+    security,
     log,
   };
   const allowedOrigins = allAllowedOrigins(deps.config);
@@ -82,13 +98,7 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use(
     '*',
-    secureHeaders({
-      contentSecurityPolicy: PAGE_CSP,
-      crossOriginResourcePolicy: 'same-site',
-      strictTransportSecurity: deps.config.cookie.secure ? 'max-age=15552000; includeSubDomains' : false,
-      // A route's own value wins: /kit/* sends CORP cross-origin so other sites can load the kit.
-      overwrite: false,
-    }),
+    security.middleware,
     oneSessionCookie(),
   );
   if (deps.config.devOutbox) app.use('*', hostGuard(deps.config.publicUrl));
@@ -111,7 +121,7 @@ export function createApp(deps: AppDeps) {
     .route('/', passkeyRoutes(services))
     .route('/', oauthRoutes(services))
     .route('/', v1Routes(services))
-    .route('/', healthRoutes());
+    .route('/', healthRoutes(security));
 
   if (deps.config.devOutbox && deps.outbox) app.route('/', devRoutes(deps.outbox));
   if (deps.config.demo && deps.demoRoot) app.route('/', demoRoutes(deps.demoRoot));

@@ -6,7 +6,7 @@ import { controls } from '../base/controls.styles.js';
 import { dialog } from '../base/dialog.styles.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
-import { describeError } from '../auth/errors.js';
+import { describeError, endedSession } from '../auth/errors.js';
 import { ApiError } from '../client/api-error.js';
 import type { ApiKey } from '../client/types.js';
 import type { SignOutReason } from '../base/events.js';
@@ -191,11 +191,9 @@ export class PersoApiKeys extends PersoElement {
   }
 
   private reportError(error: unknown): string {
-    const apiError = error instanceof ApiError ? error : new ApiError(0, 'unexpected', '');
-    const { message } = describeError(apiError, this.localize.t);
-    // A 401 signs the element out (through the session broadcast); that is not a failure to report.
-    if (apiError.status !== 401) this.emit('perso-error', { code: apiError.code, message });
-    return message;
+    const detail = describeError(error, this.localize.t);
+    if (!endedSession(error)) this.emit('perso-error', detail);
+    return detail.message;
   }
 
   private retry = (): void => {

@@ -10,6 +10,8 @@ const FIELDS: CredentialField[] = ['email', 'password'];
 /**
  * The email and password fields shared by sign-up and sign-in: values, inline validation
  * (on blur, then live while a problem is shown), server field errors and the show-password toggle.
+ * Parts (rendered by `render()`): `field`, `label`, `input`, `hint`, `error`, `field-error`,
+ * `button`, `password-toggle`.
  */
 export class CredentialFields {
   email = '';

@@ -11,7 +11,10 @@ import { renderAlert, renderStatus } from './views.js';
 /** Seconds before another verification mail may be asked for, unless the server says otherwise. */
 export const RESEND_COOLDOWN_SECONDS = 30;
 
-/** The "Resend email" button with its cooldown, its confirmation and its errors. */
+/**
+ * The "Resend email" button with its cooldown, its confirmation and its errors.
+ * Parts (rendered by `render()`): `error`, `alert`, `status`, `button`, `button-secondary`, `resend-button`.
+ */
 export class ResendAction {
   notice?: string;
   error?: string;

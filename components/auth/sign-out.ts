@@ -4,14 +4,6 @@ import type { PersoClient } from '../client/api-client.js';
 import type { User } from '../client/types.js';
 import { renderSignedIn } from './views.js';
 
-/** What the card does around a sign-out; the alert and the step it shows are the card's own. */
-export interface SignOutHooks {
-  /** Clears what an earlier request left on screen. */
-  started(): void;
-  signedOut(): void;
-  failed(error: unknown): void;
-}
-
 /** The signed-in step's "Sign out" button, busy while the request runs. */
 export class SignOutAction {
   busy = false;
@@ -19,24 +11,23 @@ export class SignOutAction {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly getClient: () => PersoClient,
-    private readonly hooks: SignOutHooks,
   ) {}
 
-  run = async (): Promise<void> => {
+  /** Signs out; what went wrong, if anything (the card says it). */
+  async run(): Promise<{ error: unknown } | undefined> {
     this.#setBusy(true);
-    this.hooks.started();
     try {
       await this.getClient().signOut();
-      this.hooks.signedOut();
+      return undefined;
     } catch (error) {
-      this.hooks.failed(error);
+      return { error };
     } finally {
       this.#setBusy(false);
     }
-  };
+  }
 
-  render(t: Localizer, user: User, alert?: string): TemplateResult {
-    return renderSignedIn(t, user, this.busy, this.run, alert);
+  render(t: Localizer, user: User, onSignOut: () => void, alert?: string): TemplateResult {
+    return renderSignedIn(t, user, this.busy, onSignOut, alert);
   }
 
   #setBusy(busy: boolean): void {

@@ -80,7 +80,11 @@ export class VerificationCode {
   }
 }
 
-/** The code form: one labelled field and the "Verify" button. */
+/**
+ * The code form: one labelled field and the "Verify" button.
+ * Parts: `form`, `code-form`, `field`, `label`, `input`, `code-input`, `error`, `field-error`,
+ * `button`, `button-primary`, `verify-button`.
+ */
 export function renderCodeForm(t: Localizer, code: VerificationCode, onSubmit: (event: SubmitEvent) => void): TemplateResult {
   return html`
     <form part="form code-form" novalidate aria-busy=${code.busy ? 'true' : 'false'} @submit=${onSubmit}>

@@ -6,6 +6,7 @@ import { providerMark } from './provider-marks.js';
 /**
  * The step's heading; focusable so a step change can move focus to it. A div, not a
  * `<header>`: in a shadow root that would be a page-level banner landmark.
+ * Parts: `heading`, `subtitle`.
  */
 export function renderHeader(heading: string, subtitle?: string): TemplateResult {
   return html`
@@ -16,6 +17,7 @@ export function renderHeader(heading: string, subtitle?: string): TemplateResult
   `;
 }
 
+/** Parts: `status`. */
 export function renderLoading(t: Localizer): TemplateResult {
   return html`<div class="loading" role="status" part="status"><span class="spinner" aria-hidden="true"></span>${t.term('auth.loading')}</div>`;
 }
@@ -23,15 +25,18 @@ export function renderLoading(t: Localizer): TemplateResult {
 /**
  * Focusable so focus can rest on it while the button it is about cannot be used (a cooldown).
  * A `countdown` alert is announced when it appears, not again at every tick of its number.
+ * Parts: `error`, `alert`.
  */
 export function renderAlert(message: string, options: { countdown?: boolean } = {}): TemplateResult {
   return html`<div class="alert" role="alert" part="error alert" tabindex="-1" aria-live=${options.countdown ? 'off' : nothing}>${message}</div>`;
 }
 
+/** Parts: `status`. */
 export function renderStatus(message: string): TemplateResult {
   return html`<p class="notice" role="status" part="status">${message}</p>`;
 }
 
+/** Parts: `error`, `alert`, `button`, `button-secondary`, `retry-button`. */
 export function renderConfigError(t: Localizer, message: string, retry: () => void): TemplateResult {
   return html`
     ${renderAlert(`${t.term('auth.configError')} ${message}`)}
@@ -39,7 +44,10 @@ export function renderConfigError(t: Localizer, message: string, retry: () => vo
   `;
 }
 
-/** Passkey and social buttons: the methods that need no password. */
+/**
+ * Passkey and social buttons: the methods that need no password.
+ * Parts: `alternatives`, `button`, `button-secondary`, `passkey-button`, `social-button`.
+ */
 export function renderAlternatives(t: Localizer, options: {
   /** `onPrepare`: the button is about to be pressed (hover, focus), to fetch options ahead. */
   passkey?: { label: string; busy: boolean; onClick: () => void; onPrepare: () => void };
@@ -81,10 +89,12 @@ export function renderAlternatives(t: Localizer, options: {
   `;
 }
 
+/** Parts: `divider`. */
 export function renderDivider(t: Localizer): TemplateResult {
   return html`<p class="divider" part="divider"><span>${t.term('auth.or')}</span></p>`;
 }
 
+/** "Signed in as" and "Sign out". Parts: `heading`, `error`, `alert`, `button`, `button-secondary`, `sign-out-button`. */
 export function renderSignedIn(t: Localizer, user: User, busy: boolean, onSignOut: () => void, error?: string): TemplateResult {
   return html`
     <div class="badge" aria-hidden="true">${user.email.charAt(0).toUpperCase()}</div>

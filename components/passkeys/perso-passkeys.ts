@@ -2,13 +2,12 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { describeError } from '../auth/errors.js';
+import { describeError, endedSession } from '../auth/errors.js';
 import { createPasskey, isAborted, passkeysSupported, signalRemovedPasskey } from '../auth/passkey.js';
 import { controls } from '../base/controls.styles.js';
 import { dialog } from '../base/dialog.styles.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
-import { ApiError } from '../client/api-error.js';
 import { SessionController } from '../client/session-controller.js';
 import type { Passkey } from '../client/types.js';
 import { styles } from './perso-passkeys.styles.js';
@@ -93,11 +92,9 @@ export class PersoPasskeys extends PersoElement {
   }
 
   #report(error: unknown): string {
-    const apiError = error instanceof ApiError ? error : new ApiError(0, 'unexpected', '');
-    const { message } = describeError(apiError, this.localize.t);
-    // A 401 signs the element out (through the session broadcast): not a failure to report.
-    if (apiError.status !== 401) this.emit('perso-error', { code: apiError.code, message });
-    return message;
+    const detail = describeError(error, this.localize.t);
+    if (!endedSession(error)) this.emit('perso-error', detail);
+    return detail.message;
   }
 
   #add = async (): Promise<void> => {

@@ -1,11 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
-import { oauthStartUrl } from '../auth/config.js';
-import { currentPage, navigateTop } from '../auth/social-return.js';
-import { describeError } from '../auth/errors.js';
-import { StepFocus, restoreFocus } from '../auth/focus.js';
+import { AuthForm } from '../auth/auth-form.js';
+import { navigateTop } from '../auth/social-return.js';
+import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
-import { AuthMethods } from '../auth/methods.js';
+import { type MethodsView, passkeyOffered, renderLinking, renderMethods } from '../auth/methods.js';
 import { PasskeySignIn } from '../auth/passkey-flow.js';
 import { ResendAction } from '../auth/resend.js';
 import { SignOutAction } from '../auth/sign-out.js';
@@ -94,48 +93,19 @@ export class PersoSignin extends PersoElement {
   #gate = new AuthGate(this, () => this.client, () => this.organization, {
     onChange: (user, _previous, reason) => this.#sessionChanged(user, reason),
   });
-  #focus = new StepFocus(this);
+  #form = new AuthForm(this, { purpose: 'sign-in', report: (detail) => this.emit('perso-error', detail) });
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
   #code = new VerificationCode(this, () => this.client);
   #passkey = new PasskeySignIn(this, () => this.client, {
     organization: () => this.organization,
     signedIn: (user) => {
-      this.alert = undefined;
-      this.#focus.headingAfterUpdate();
+      this.#form.nextStep();
       this.emit('perso-signed-in', { user });
     },
-    failed: (error) => this.#fail(error),
+    failed: (error) => this.#form.fail(error),
   });
-  #methods = new AuthMethods(this, {
-    purpose: 'sign-in',
-    labels: { heading: 'signin.heading', passkey: 'signin.passkey', submit: 'signin.submit', busy: 'signin.busy' },
-    reset: () => {
-      this.alert = undefined;
-    },
-    send: (email, password) => this.client.signIn(email, password),
-    passkey: {
-      busy: () => this.#passkey.busy,
-      prepare: () => this.#passkey.prepare(),
-      start: () => void this.#passkey.start(),
-    },
-    sent: (_email, user) => {
-      this.#focus.headingAfterUpdate();
-      this.emit('perso-signed-in', { user });
-    },
-    failed: (error, email) => this.#fail(error, email),
-    continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, currentPage())),
-    socialFailed: (detail) => this.emit('perso-error', detail),
-    returnedCode: { code: this.#code, verified: (user) => this.emit('perso-signed-in', { user }) },
-  });
-  #signOut = new SignOutAction(this, () => this.client, {
-    started: () => {
-      this.alert = undefined;
-    },
-    signedOut: () => this.#show('form'),
-    failed: (error) => this.#fail(error),
-  });
+  #signOut = new SignOutAction(this, () => this.client);
 
-  @state() private alert?: string;
   @state() private view: View = 'form';
   /** Set while the verify step shows. */
   @state() private unverified?: Unverified;
@@ -149,9 +119,8 @@ export class PersoSignin extends PersoElement {
 
   #show(view: View): void {
     this.view = view;
-    this.alert = undefined;
     if (view !== 'verify') this.unverified = undefined;
-    this.#focus.headingAfterUpdate();
+    this.#form.nextStep();
   }
 
   /**
@@ -163,82 +132,85 @@ export class PersoSignin extends PersoElement {
     // `signed-out` slot while signed in) would repeat what the element around it says.
     // (Safari before 17.4 has no checkVisibility: there the card speaks, as before.)
     const seen = typeof this.checkVisibility === 'function' ? this.checkVisibility() : true;
-    this.alert = !user && reason === 'expired' && seen ? this.localize.t.term('auth.sessionEnded') : undefined;
+    if (!user && reason === 'expired' && seen) this.#form.say(this.localize.t.term('auth.sessionEnded'));
+    else this.#form.clear();
     if (!user) void restoreFocus(this, ['.alert', '.heading']);
   }
 
-  #fail(error: unknown, email?: string): void {
-    const { detail, alert, onFields } = this.#methods.place(error);
-    if (detail.code === 'email_not_verified' && email) {
+  #submit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const outcome = await this.#form.submit((email, password) => this.client.signIn(email, password));
+    if (outcome.status === 'done') {
+      this.#form.nextStep();
+      this.emit('perso-signed-in', { user: outcome.value });
+    } else if (outcome.status === 'failed' && outcome.error.code === 'email_not_verified') {
+      // The password was right, for a sign-up not yet verified: its code finishes it here.
       this.#resend.reset();
       this.#code.reset();
-      this.#methods.fields.password = '';
+      this.#form.clearPassword();
       this.#show('verify');
-      this.unverified = { email, attempt: error instanceof ApiError ? error.attempt : undefined };
-      this.emit('perso-error', detail);
-      return;
+      this.unverified = { email: outcome.email, attempt: outcome.cause instanceof ApiError ? outcome.cause.attempt : undefined };
     }
-    this.alert = alert;
-    if (!onFields) {
-      if (detail.code === 'invalid_credentials') {
-        this.#methods.fields.password = '';
-        void this.#methods.fields.focus('password');
-      } else {
-        void this.#focus.keep();
-      }
-    }
-    this.emit('perso-error', detail);
-  }
+  };
+
+  #onSignOut = async (): Promise<void> => {
+    if (await this.#form.signOut(this.#signOut)) this.#show('form');
+  };
 
   #verify = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const attempt = this.unverified?.attempt;
-    if (!attempt || this.#code.busy) return;
-    this.alert = undefined;
-    const outcome = await this.#code.submit(attempt);
-    if ('user' in outcome) {
-      this.#show('form');
-      this.emit('perso-signed-in', { user: outcome.user });
-    } else if ('error' in outcome) {
-      if (!outcome.onField) {
-        this.alert = outcome.error.message;
-        void this.#focus.keep();
-      }
-      this.emit('perso-error', outcome.error);
-    }
+    if (!attempt) return;
+    const user = await this.#form.verify(this.#code, attempt);
+    if (!user) return;
+    this.#show('form');
+    this.emit('perso-signed-in', { user });
   };
 
   #requestReset = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     if (this.resetBusy) return;
-    this.alert = undefined;
-    const fields = this.#methods.fields;
-    if (!fields.validate(['email'])) return;
+    this.#form.clear();
+    if (!this.#form.validate(['email'])) return;
     this.resetBusy = true;
     try {
-      await this.client.requestPasswordReset(fields.address, mailLocale(languageOf(this)));
+      await this.client.requestPasswordReset(this.#form.email, mailLocale(languageOf(this)));
       this.#show('reset-sent');
     } catch (error) {
-      const detail = describeError(error, this.localize.t);
-      this.alert = detail.message;
-      void this.#focus.keep();
-      this.emit('perso-error', detail);
+      this.#form.fail(error);
     } finally {
       this.resetBusy = false;
     }
   };
 
+  get #methodsView(): MethodsView {
+    return {
+      purpose: 'sign-in',
+      labels: { heading: 'signin.heading', passkey: 'signin.passkey', submit: 'signin.submit', busy: 'signin.busy' },
+      form: this.#form,
+      passkey: { busy: this.#passkey.busy, prepare: () => this.#passkey.prepare(), start: () => void this.#passkey.start() },
+      onSubmit: this.#submit,
+      onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
+      returnedCode: this.#code,
+      onVerifyReturned: async (event, attempt) => {
+        event.preventDefault();
+        const user = await this.#form.verify(this.#code, attempt);
+        if (user) this.emit('perso-signed-in', { user });
+      },
+    };
+  }
+
   protected override updated(): void {
     // Passkeys in the email field's autofill while the form shows and nothing else is under way.
     const config = this.#gate.config;
-    this.#passkey.autofill(this.#gate.step === 'ready' && this.view === 'form' && config !== undefined && this.#methods.passkeyOffered(config) && !this.#methods.busy);
+    this.#passkey.autofill(this.#gate.step === 'ready' && this.view === 'form' && config !== undefined && passkeyOffered(config, this.#passkey) && !this.#form.busy);
   }
 
   override render(): TemplateResult {
     const t = this.localize.t;
     return this.#gate.renderCard(t, {
       heading: t.term('signin.heading'),
-      signedIn: (user) => html`${this.#signOut.render(t, user, this.alert)}${this.#methods.renderLinking(this.#gate.config!)}`,
+      signedIn: (user) => html`${this.#signOut.render(t, user, this.#onSignOut, this.#form.alert)}${renderLinking(t, this.#gate.config!, this.#methodsView)}`,
       ready: () => this.#renderView(),
     });
   }
@@ -246,7 +218,7 @@ export class PersoSignin extends PersoElement {
   #renderView(): TemplateResult {
     switch (this.view) {
       case 'form':
-        return this.#methods.render(this.#gate.config!, this.alert, this.#renderForgotLink());
+        return renderMethods(this.localize.t, this.#gate.config!, { ...this.#methodsView, footer: this.#renderForgotLink() });
       case 'verify':
         return this.#renderVerify(this.unverified!);
       case 'forgot':
@@ -269,7 +241,7 @@ export class PersoSignin extends PersoElement {
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signin.verifyHeading'))}
       <p class="lead">${this.localize.t.term('signin.verifyLead', { email })}</p>
-      ${this.alert ? renderAlert(this.alert) : nothing}
+      ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
       ${attempt ? renderCodeForm(this.localize.t, this.#code, this.#verify) : nothing}
       <div class="stack after-code">${this.#resend.render(email, attempt)}${this.#renderBackLink()}</div>
     `;
@@ -280,9 +252,9 @@ export class PersoSignin extends PersoElement {
     return html`
       ${renderHeader(this.localize.t.term('reset.heading'))}
       <p class="lead">${this.localize.t.term('reset.lead')}</p>
-      ${this.alert ? renderAlert(this.alert) : nothing}
+      ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
       <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${this.#requestReset}>
-        ${this.#methods.fields.render({ busy, withPassword: false })}
+        ${this.#form.fields.render({ busy, withPassword: false })}
         <button type="submit" class="primary block" part="button button-primary reset-button" ?disabled=${busy}>
           ${busy ? html`<span class="spinner" aria-hidden="true"></span>${this.localize.t.term('reset.busy')}` : this.localize.t.term('reset.submit')}
         </button>
@@ -295,7 +267,7 @@ export class PersoSignin extends PersoElement {
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('reset.sentHeading'))}
-      <p class="lead">${this.localize.t.term('reset.sentLead', { email: this.#methods.fields.address })}</p>
+      <p class="lead">${this.localize.t.term('reset.sentLead', { email: this.#form.email })}</p>
       <div class="stack">${this.#renderBackLink()}</div>
     `;
   }

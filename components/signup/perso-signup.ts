@@ -1,11 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { oauthStartUrl } from '../auth/config.js';
-import { currentPage, navigateTop } from '../auth/social-return.js';
-import { StepFocus, restoreFocus } from '../auth/focus.js';
+import { AuthForm } from '../auth/auth-form.js';
+import { navigateTop } from '../auth/social-return.js';
+import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
-import { AuthMethods } from '../auth/methods.js';
-import { isAborted } from '../auth/passkey.js';
+import { type MethodsView, renderMethods } from '../auth/methods.js';
 import { PasskeySignUp } from '../auth/passkey-flow.js';
 import { ResendAction } from '../auth/resend.js';
 import { SignOutAction } from '../auth/sign-out.js';
@@ -92,43 +91,15 @@ export class PersoSignup extends PersoElement {
 
   #gate = new AuthGate(this, () => this.client, () => this.organization, { onChange: (user) => this.#sessionChanged(user) });
   #poll = new SessionPoll(this, () => this.#gate.recheckSession());
-  #focus = new StepFocus(this);
+  #form = new AuthForm(this, { purpose: 'sign-up', report: (detail) => this.emit('perso-error', detail) });
   #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
   #code = new VerificationCode(this, () => this.client);
   #passkey = new PasskeySignUp(this, () => this.client);
-  #methods = new AuthMethods(this, {
-    purpose: 'sign-up',
-    labels: { heading: 'signup.heading', passkey: 'signup.passkey', submit: 'signup.submit', busy: 'signup.busy' },
-    reset: () => {
-      this.alert = undefined;
-    },
-    send: (email, password) => this.client.signUp({ email, password, ...this.#attemptOptions() }),
-    sent: (email, accepted: SignUpAccepted) => this.#accepted(email, accepted, 'password'),
-    failed: (error) => this.#fail(error),
-    continueWith: (provider) => this.navigate(oauthStartUrl(this.client, provider.id, this.organization, currentPage())),
-    socialFailed: (detail) => this.emit('perso-error', detail),
-    returnedCode: { code: this.#code, verified: (user) => this.emit('perso-signed-in', { user }) },
-    passkey: {
-      busy: () => this.#passkey.busy,
-      prepare: (): void => this.#passkey.prepare(this.#methods.fields.address, this.organization),
-      start: () => void this.#signUpWithPasskey(),
-    },
-  });
-  #signOut = new SignOutAction(this, () => this.client, {
-    started: () => {
-      this.alert = undefined;
-    },
-    signedOut: () => {
-      this.attempt = undefined;
-      this.#focus.headingAfterUpdate();
-    },
-    failed: (error) => this.#fail(error),
-  });
+  #signOut = new SignOutAction(this, () => this.client);
 
   /** Where the verification link leads once the email is verified; must be on an allowed origin. */
   @property() redirect?: string;
 
-  @state() private alert?: string;
   /** Set once the server accepted the sign-up; the check-inbox step shows while it is. */
   @state() private attempt?: Attempt;
 
@@ -146,37 +117,41 @@ export class PersoSignup extends PersoElement {
     this.#resend.reset();
     this.#code.reset();
     this.attempt = { email, id: accepted.attempt, mailHeld: accepted.mailHeld === true };
-    this.#focus.headingAfterUpdate();
+    this.#form.nextStep();
     this.emit('perso-signed-up', { email, method });
   }
 
+  #submit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const outcome = await this.#form.submit((email, password) => this.client.signUp({ email, password, ...this.#attemptOptions() }));
+    if (outcome.status === 'done') this.#accepted(outcome.email, outcome.value, 'password');
+  };
+
   /** The passkey is for the typed email; like a password, it becomes the account's once that email is verified. */
   async #signUpWithPasskey(): Promise<void> {
-    if (this.#passkey.busy || this.#methods.busy) return;
-    this.alert = undefined;
-    const fields = this.#methods.fields;
-    if (!fields.validate(['email'])) return;
-    const email = fields.address;
+    if (this.#passkey.busy || this.#form.busy) return;
+    this.#form.clear();
+    if (!this.#form.validate(['email'])) return;
+    const email = this.#form.email;
     try {
       this.#accepted(email, await this.#passkey.run({ email, ...this.#attemptOptions() }), 'passkey');
     } catch (error) {
-      if (!isAborted(error)) this.#fail(error);
+      this.#form.fail(error);
     }
   }
 
-  #fail(error: unknown): void {
-    const { detail, alert, onFields } = this.#methods.place(error);
-    this.alert = alert;
-    if (!onFields) void this.#focus.keep();
-    this.emit('perso-error', detail);
-  }
+  #onSignOut = async (): Promise<void> => {
+    if (!(await this.#form.signOut(this.#signOut))) return;
+    this.attempt = undefined;
+    this.#form.nextStep();
+  };
 
   /**
    * What the card said belongs to the session that just began or ended. A session that
    * appeared while this sign-up waited means it was verified, here or in another tab.
    */
   #sessionChanged(user: User | null): void {
-    this.alert = undefined;
+    this.#form.clear();
     if (!user) {
       // The "Sign out" button that had focus is gone with the signed-in step.
       void restoreFocus(this, ['.heading']);
@@ -184,31 +159,43 @@ export class PersoSignup extends PersoElement {
     }
     if (!this.attempt) return;
     this.attempt = undefined;
-    this.#focus.headingAfterUpdate();
+    this.#form.nextStep();
     this.emit('perso-signed-in', { user });
   }
 
   #verify = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
-    if (!this.attempt || this.#code.busy) return;
-    this.alert = undefined;
-    const outcome = await this.#code.submit(this.attempt.id);
     // Success shows through the session change; a wrong code is on the field already.
-    if ('error' in outcome) {
-      if (!outcome.onField) {
-        this.alert = outcome.error.message;
-        void this.#focus.keep();
-      }
-      this.emit('perso-error', outcome.error);
-    }
+    if (this.attempt) await this.#form.verify(this.#code, this.attempt.id);
   };
 
   #changeEmail = (): void => {
     this.attempt = undefined;
-    this.alert = undefined;
+    this.#form.clear();
     this.#resend.reset();
-    void this.#methods.fields.focus('email');
+    void this.#form.focusField('email');
   };
+
+  get #methodsView(): MethodsView {
+    return {
+      purpose: 'sign-up',
+      labels: { heading: 'signup.heading', passkey: 'signup.passkey', submit: 'signup.submit', busy: 'signup.busy' },
+      form: this.#form,
+      passkey: {
+        busy: this.#passkey.busy,
+        prepare: () => this.#passkey.prepare(this.#form.email, this.organization),
+        start: () => void this.#signUpWithPasskey(),
+      },
+      onSubmit: this.#submit,
+      onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
+      returnedCode: this.#code,
+      onVerifyReturned: async (event, attempt) => {
+        event.preventDefault();
+        const user = await this.#form.verify(this.#code, attempt);
+        if (user) this.emit('perso-signed-in', { user });
+      },
+    };
+  }
 
   get #step(): Step {
     const step = this.#gate.step;
@@ -224,8 +211,8 @@ export class PersoSignup extends PersoElement {
     const t = this.localize.t;
     return this.#gate.renderCard(t, {
       heading: t.term('signup.heading'),
-      signedIn: (user) => this.#signOut.render(t, user, this.alert),
-      ready: () => (this.attempt ? this.#renderCheckInbox(this.attempt) : this.#methods.render(this.#gate.config!, this.alert)),
+      signedIn: (user) => this.#signOut.render(t, user, this.#onSignOut, this.#form.alert),
+      ready: () => (this.attempt ? this.#renderCheckInbox(this.attempt) : renderMethods(t, this.#gate.config!, this.#methodsView)),
     });
   }
 
@@ -235,7 +222,7 @@ export class PersoSignup extends PersoElement {
       ${renderHeader(this.localize.t.term('signup.checkInbox'))}
       <p class="lead">${this.localize.t.term('signup.sentTo', { email })}</p>
       ${mailHeld ? renderStatus(this.localize.t.term('auth.mailHeld')) : nothing}
-      ${this.alert ? renderAlert(this.alert) : nothing}
+      ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
       ${renderCodeForm(this.localize.t, this.#code, this.#verify)}
       <div class="stack after-code">
         ${this.#resend.render(email, id)}

@@ -1,8 +1,10 @@
-import { API_KEY_PATTERN, hashApiKeySecret } from '../auth/api-key-secret.js';
+import { API_KEY_PATTERN } from '../auth/api-key-secret.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { UsageRecorder } from '../auth/usage-recorder.js';
 import type { Clock } from '../clock.js';
 import type { ApiKeyOwner, Store } from '../store/types.js';
+import { indexKeyOf, keyHashFromIndexKey } from './key-index.js';
+import type { RevocationWatch } from './revocation/watch.js';
 
 export interface KeyCheckDeps {
   store: Pick<Store, 'findApiKeyByHash'>;
@@ -11,6 +13,8 @@ export interface KeyCheckDeps {
   usage?: UsageRecorder;
   /** Counts failed checks per client; a key that authenticates is never refused by it. */
   failures?: RateLimiter;
+  /** Verified keys in memory, kept exact by their revocation watch; without one every check reads the database. */
+  verifiedKeys?: RevocationWatch;
 }
 
 export type KeyRefusal = 'invalid_api_key' | 'api_key_expired' | 'rate_limited';
@@ -25,17 +29,26 @@ const REFUSED = {
 
 /**
  * The `/v1` key check (API.md §6): authenticate first, then count only failures. A malformed
- * secret is refused without touching the database; a well-formed one costs one indexed lookup
- * and no write. `failureKey` names the client for the failure limit and is only computed on a
+ * secret is refused without touching the database; a key in the verified-key index costs a hash
+ * and a `Map` read; any other well-formed one costs one indexed lookup. No check writes. `failureKey` names the client for the failure limit and is only computed on a
  * failure, so valid keys never pay for parsing forwarded addresses.
  */
 export async function checkApiKey(deps: KeyCheckDeps, secret: string | undefined, failureKey: () => string): Promise<KeyCheck> {
   if (secret === undefined || !API_KEY_PATTERN.test(secret)) return fail(deps, 'invalid_api_key', failureKey);
-  const owner = await deps.store.findApiKeyByHash(hashApiKeySecret(secret));
+  const indexKey = indexKeyOf(secret);
+  const known = deps.verifiedKeys?.lookup(indexKey);
+  const owner = known ?? (await lookUp(deps, indexKey));
   if (!owner) return fail(deps, 'invalid_api_key', failureKey);
   if (owner.expiresAt !== null && owner.expiresAt <= deps.clock.now()) return fail(deps, 'api_key_expired', failureKey);
   deps.usage?.record(owner.keyId);
   return { ok: true, owner };
+}
+
+async function lookUp(deps: KeyCheckDeps, indexKey: string): Promise<ApiKeyOwner | undefined> {
+  const epoch = deps.verifiedKeys?.index.epoch ?? 0;
+  const owner = await deps.store.findApiKeyByHash(keyHashFromIndexKey(indexKey));
+  if (owner) deps.verifiedKeys?.remember(indexKey, owner, epoch);
+  return owner;
 }
 
 async function fail(deps: KeyCheckDeps, refusal: keyof typeof REFUSED, failureKey: () => string): Promise<KeyCheck> {

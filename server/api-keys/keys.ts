@@ -4,6 +4,7 @@ import type { RateLimiter } from '../auth/rate-limit.js';
 import { utcDay } from '../auth/usage-recorder.js';
 import type { Clock } from '../clock.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
+import type { RevocationWatch } from './revocation/watch.js';
 
 export interface ApiKeyDeps {
   store: Store;
@@ -12,6 +13,8 @@ export interface ApiKeyDeps {
   maxKeysPerUser: number;
   /** Key creations per user. */
   creations: RateLimiter;
+  /** The `/v1` index: a deletion returns only once no process or instance can still accept the key. */
+  verifiedKeys?: RevocationWatch;
 }
 
 /** A key as its owner sees it: never the secret, plus uses per UTC day. */
@@ -81,5 +84,12 @@ export async function listApiKeys(deps: Pick<ApiKeyDeps, 'store' | 'clock'>, use
   return keys.map((k) => ({ ...k, usage: usage.get(k.id) ?? new Array<number>(USAGE_DAYS).fill(0) }));
 }
 
-/** Revokes the key at once; false when `userId` owns no key `keyId` (someone else's included). */
-export const deleteApiKey = (deps: Pick<ApiKeyDeps, 'store'>, userId: string, keyId: string): Promise<boolean> => deps.store.deleteApiKey(userId, keyId);
+/**
+ * Revokes the key; false when `userId` owns no key `keyId` (someone else's included). Resolves
+ * only once every process and instance refuses the key (API.md §8: "fails on the very next request").
+ */
+export async function deleteApiKey(deps: Pick<ApiKeyDeps, 'store' | 'verifiedKeys'>, userId: string, keyId: string): Promise<boolean> {
+  const deleted = await deps.store.deleteApiKey(userId, keyId);
+  if (deleted) await deps.verifiedKeys?.settle();
+  return deleted;
+}

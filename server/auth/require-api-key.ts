@@ -1,5 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { checkApiKey, type KeyRefusal } from '../api-keys/check.js';
+import { revocationWatchFor } from '../api-keys/revocation/for-store.js';
+import type { RevocationWatch } from '../api-keys/revocation/watch.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { errorMessages } from '../errors.js';
@@ -18,6 +20,12 @@ export interface RequireApiKeyOptions {
   clock?: Clock;
   /** Which proxies name the client in X-Forwarded-For; by default none (the socket's address). */
   trustProxy?: TrustProxy;
+  /**
+   * Keys verified once are then checked in memory, exactly as revocations allow. By default an
+   * SQLite store gets one (it notices deletions by other processes on its own); pass
+   * `startPostgresRevocationWatch(store)` for PostgreSQL, or `false` to read the database on every request.
+   */
+  verifiedKeys?: RevocationWatch | false;
 }
 
 export type ApiKeyVariables = { apiKey: ApiKeyOwner };
@@ -53,7 +61,8 @@ const UNAUTHORIZED_HEADERS = { 'Content-Type': 'application/json', 'WWW-Authenti
  */
 export function requireApiKey(options: RequireApiKeyOptions): MiddlewareHandler<{ Variables: ApiKeyVariables }> {
   const { trustProxy = { hops: 0 } } = options;
-  const deps = { store: options.store, clock: options.clock ?? systemClock, usage: options.usage, failures: options.limiter };
+  const verifiedKeys = options.verifiedKeys === false ? undefined : (options.verifiedKeys ?? revocationWatchFor(options.store));
+  const deps = { store: options.store, clock: options.clock ?? systemClock, usage: options.usage, failures: options.limiter, verifiedKeys };
 
   return async (c, next) => {
     const secret = presentedKey(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key'));

@@ -20,7 +20,13 @@ const keyJson = (k: ApiKeyView): z.infer<typeof ApiKey> => ({
 
 /** Thin routes over `server/api-keys/`: parse, call the domain, answer. */
 export function apiKeyRoutes(s: Services) {
-  const deps: ApiKeyDeps = { store: s.store, clock: s.clock, maxKeysPerUser: s.config.maxKeysPerUser, creations: s.limits.keyCreationPerUser };
+  const deps: ApiKeyDeps = {
+    store: s.store,
+    clock: s.clock,
+    maxKeysPerUser: s.config.maxKeysPerUser,
+    creations: s.limits.keyCreationPerUser,
+    verifiedKeys: s.verifiedKeys,
+  };
   const app = new OpenAPIHono<{ Variables: SessionVariables }>({ defaultHook: validationHook });
   app.use('/api/keys', requireSession(s.sessions, s.config));
   app.use('/api/keys/*', requireSession(s.sessions, s.config));

@@ -230,16 +230,11 @@ export interface Store {
   /** The user's keys, newest first. */
   listApiKeys(userId: string): Promise<ApiKeyRecord[]>;
   /**
-   * Deletes the key only if `userId` owns it; false when there was nothing to delete. In the same
-   * transaction, records the revocation of its hash under the next revision.
+   * Deletes the key only if `userId` owns it; false when there was nothing to delete. Records
+   * the deletion as the next revocation, in the same transaction.
    */
   deleteApiKey(userId: string, keyId: string): Promise<boolean>;
   findApiKeyByHash(keyHash: Buffer): Promise<ApiKeyOwner | undefined>;
-  /** Applies a batch of coalesced uses in one transaction: one row write per key and day. */
-  recordApiKeyUsage(usage: readonly KeyUsage[]): Promise<void>;
-  /** Uses per key per UTC day from `sinceDay` (inclusive) for the user's keys. */
-  apiKeyUsage(userId: string, sinceDay: string): Promise<{ keyId: string; day: string; count: number }[]>;
-
   /**
    * Revocations after `revision`, oldest first, and the newest revision committed (0 when none).
    * Revisions are committed in order: once a revision is visible, so is every one before it.
@@ -247,6 +242,10 @@ export interface Store {
   revocationsSince(revision: number): Promise<{ revision: number; keyHashes: Buffer[]; userIds: string[] }>;
   /** Forgets revocation rows older than `before` (ms); the newest row is always kept. */
   deleteOldRevocations(before: number): Promise<number>;
+  /** Applies a batch of coalesced uses in one transaction: one row write per key and day. */
+  recordApiKeyUsage(usage: readonly KeyUsage[]): Promise<void>;
+  /** Uses per key per UTC day from `sinceDay` (inclusive) for the user's keys. */
+  apiKeyUsage(userId: string, sinceDay: string): Promise<{ keyId: string; day: string; count: number }[]>;
 
   close(): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { DevOutbox } from '../../server/mail/dev-outbox.js';
 import type { Mailer } from '../../server/mail/mailer.js';
 import { MailQueue } from '../../server/mail/queue.js';
 import type { Store } from '../../server/store/types.js';
-import { onPostgres, openPostgresTestStore, openSqliteTestStore, type TestDatabase, type TestStore, whenReady } from './store/test-stores.js';
+import { onPostgres, openPostgresTestStore, openSqliteTestStore, type TestDatabase } from './store/test-stores.js';
 
 export { onPostgres, TEST_STORE } from './store/test-stores.js';
 
@@ -91,18 +91,14 @@ export function createHarness(
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'perso-test-'));
   const dbPath = join(dir, 'perso.db');
   const clock = options.clock ?? new TestClock();
-  // PostgreSQL's database is made asynchronously: until it is, the store and limiters wait for it.
   if (options.database && !onPostgres) throw new Error('a shared database is for PostgreSQL runs');
-  const opening = onPostgres ? openPostgresTestStore(options.database) : undefined;
-  // Awaited by every use and by close(): a failure to open surfaces there, not as unhandled.
-  opening?.catch(() => {});
-  const backing = opening ? deferredTestStore(opening) : openSqliteTestStore(dbPath);
+  const backing = onPostgres ? openPostgresTestStore(options.database) : openSqliteTestStore(dbPath);
   const store = backing.store;
   const outbox = new DevOutbox(clock.now, () => {});
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
   const mail = new MailQueue(store, options.mailer ?? outbox, clock, () => {});
-  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? (opening ? sharedLimits(opening, clock) : createRateLimits(clock)), oauth: options.oauth, log: () => {} });
+  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? (backing.sql ? createPostgresRateLimits(backing.sql, clock) : createRateLimits(clock)), oauth: options.oauth, log: () => {} });
   const lastMail = (email: string) => {
     const message = outbox.messages.find((m) => m.to === email);
     if (!message) throw new Error(`no mail to ${email}`);
@@ -186,21 +182,4 @@ export function createHarness(
     },
   };
   return h;
-}
-
-/** The PostgreSQL test store, to hand out before its database exists. */
-function deferredTestStore(opening: Promise<TestStore>): TestStore {
-  return {
-    store: whenReady(opening.then((t) => t.store)),
-    bytes: async () => (await opening).bytes(),
-    snapshot: async () => (await opening).snapshot(),
-    dispose: async () => (await opening).dispose(),
-  };
-}
-
-/** The server's limits as several instances would count them: those they share, in the test's database. */
-function sharedLimits(opening: Promise<{ sql: NonNullable<TestStore['sql']> }>, clock: TestClock): RateLimits {
-  const limits = opening.then((t) => createPostgresRateLimits(t.sql, clock));
-  const names = Object.keys(createRateLimits(clock)) as (keyof RateLimits)[];
-  return Object.fromEntries(names.map((name) => [name, whenReady(limits.then((l) => l[name]))])) as unknown as RateLimits;
 }

@@ -32,6 +32,21 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // Loaded here, not imported at the top, so that `@perso/kit/server` works without the optional
   // `postgres` package for everyone on SQLite.
   const { default: postgres } = await import('postgres');
+  const store = connectPostgresStore(postgres, url, options);
+  try {
+    if (options.migrate !== false) await migrate(store.sql);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/**
+ * The store on a new pool, at once and without migrating: for callers that loaded `postgres`
+ * themselves and know the schema is current (tests copying a migrated template database).
+ */
+export function connectPostgresStore(postgres: typeof import('postgres'), url: string, options: Pick<PostgresStoreOptions, 'max'> = {}): PostgresStore {
   const sql = postgres(url, {
     max: options.max ?? 10,
     types: { bigint: bigintAsNumber },
@@ -39,12 +54,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     onnotice: () => {},
     connection: { application_name: 'perso' },
   });
-  try {
-    if (options.migrate !== false) await migrate(sql);
-  } catch (error) {
-    await sql.end({ timeout: 1 });
-    throw error;
-  }
   let closed: Promise<void> | undefined;
   return Object.assign(storeOn(sql), {
     sql,

@@ -150,7 +150,16 @@ function createPrivately(path: string): void {
 }
 
 /** Opens (creating if needed) an SQLite database file; `:memory:` works for throwaway stores. */
-export function openSqliteStore(path: string): Store {
+/** The SQLite store, plus what only SQLite can tell: whether another connection has written. */
+export interface SqliteStore extends Store {
+  /**
+   * Changes after any commit by another connection (`PRAGMA data_version`, about 1 µs: another
+   * process included) and after each key revocation through this one.
+   */
+  changeVersion(): number;
+}
+
+export function openSqliteStore(path: string): SqliteStore {
   if (path !== ':memory:') createPrivately(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -241,14 +250,15 @@ export function openSqliteStore(path: string): Store {
     ),
     countKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM api_keys WHERE user_id = ?'),
     deleteKey: db.prepare<[string, string], { key_hash: Buffer }>('DELETE FROM api_keys WHERE id = ? AND user_id = ? RETURNING key_hash'),
-    // Writers are serialised (one write lock per file), so one more than the newest is the next revision.
-    recordRevocation: db.prepare<[Buffer, number]>('INSERT INTO key_revocations (revision, key_hash, at) SELECT coalesce(max(revision), 0) + 1, ?, ? FROM key_revocations'),
-    // One statement, one snapshot: the newest revision and the rows after `revision` are read together.
-    revocationsSince: db.prepare<[number], { newest: number; revision: number | null; key_hash: Buffer | null; user_id: string | null }>(
-      `SELECT (SELECT coalesce(max(revision), 0) FROM key_revocations) AS newest, r.revision, r.key_hash, r.user_id
-         FROM (SELECT 1) LEFT JOIN key_revocations r ON r.revision > ? ORDER BY r.revision`,
+    insertRevocation: db.prepare<[Buffer | null, string | null, number]>(
+      'INSERT INTO key_revocations (revision, key_hash, user_id, at) SELECT coalesce(max(revision), 0) + 1, ?, ?, ? FROM key_revocations',
+    ),
+    revision: db.prepare<[], number>('SELECT coalesce(max(revision), 0) FROM key_revocations').pluck(),
+    revocationsAfter: db.prepare<[number, number], { key_hash: Buffer | null; user_id: string | null }>(
+      'SELECT key_hash, user_id FROM key_revocations WHERE revision > ? AND revision <= ? ORDER BY revision',
     ),
     oldRevocations: db.prepare('DELETE FROM key_revocations WHERE at < ? AND revision < (SELECT max(revision) FROM key_revocations)'),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     keyOwner: db.prepare<[Buffer], ApiKeyOwner>(API_KEY_OWNER_SQL),
     keyLastUsed: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
     // The key may have been deleted since the use was counted: skip it rather than break the batch.
@@ -269,12 +279,22 @@ export function openSqliteStore(path: string): Store {
     return true;
   });
 
-  const deleteKeyAndRevoke = db.transaction((userId: string, keyId: string) => {
+  let ownRevocations = 0;
+  const deleteKeyAndRecord = db.transaction((keyId: string, userId: string): boolean => {
     const deleted = q.deleteKey.get(keyId, userId);
-    if (deleted) q.recordRevocation.run(deleted.key_hash, Date.now());
+    if (deleted) q.insertRevocation.run(deleted.key_hash, null, Date.now());
     return deleted !== undefined;
   });
-
+  // One read transaction: the newest revision and the rows up to it come from the same snapshot.
+  const readRevocations = db.transaction((after: number) => {
+    const revision = q.revision.get()!;
+    const rows = revision > after ? q.revocationsAfter.all(after, revision) : [];
+    return {
+      revision,
+      keyHashes: rows.flatMap((r) => (r.key_hash ? [r.key_hash] : [])),
+      userIds: rows.flatMap((r) => (r.user_id ? [r.user_id] : [])),
+    };
+  });
   const recordUsage = db.transaction((usage: readonly KeyUsage[]) => {
     for (const u of usage) {
       q.keyLastUsed.run(u.lastUsedAt, u.keyId);
@@ -283,7 +303,7 @@ export function openSqliteStore(path: string): Store {
   });
 
   let transactions: Promise<unknown> = Promise.resolve();
-  const store: Store = {
+  const store: SqliteStore = {
     async createUser(user) {
       q.insertUser.run(user);
     },
@@ -455,8 +475,21 @@ export function openSqliteStore(path: string): Store {
       );
     },
     async deleteApiKey(userId, keyId) {
-      // IMMEDIATE: the write lock before the delete, so another process cannot take the same revision.
-      return deleteKeyAndRevoke.immediate(userId, keyId);
+      const deleted = deleteKeyAndRecord(keyId, userId);
+      // Counted after the commit (a nested call commits with its caller's transaction, later:
+      // counting early only makes watchers re-read sooner).
+      if (deleted) ownRevocations++;
+      return deleted;
+    },
+    async revocationsSince(revision) {
+      return readRevocations(revision);
+    },
+    async deleteOldRevocations(before) {
+      return q.oldRevocations.run(before).changes;
+    },
+    changeVersion() {
+      // Both counters only grow, so their sum moves whenever either does.
+      return q.dataVersion.get()! + ownRevocations;
     },
     async findApiKeyByHash(keyHash) {
       return q.keyOwner.get(keyHash);
@@ -466,17 +499,6 @@ export function openSqliteStore(path: string): Store {
     },
     async apiKeyUsage(userId, sinceDay) {
       return q.usageSince.all(userId, sinceDay);
-    },
-    async revocationsSince(revision) {
-      const rows = q.revocationsSince.all(revision);
-      return {
-        revision: rows[0]?.newest ?? 0,
-        keyHashes: rows.flatMap((r) => (r.key_hash ? [r.key_hash] : [])),
-        userIds: rows.flatMap((r) => (r.user_id ? [r.user_id] : [])),
-      };
-    },
-    async deleteOldRevocations(before) {
-      return q.oldRevocations.run(before).changes;
     },
     async close() {
       if (db.open) db.close();

@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { startThrowawayCluster } from '../../../scripts/postgres.mjs';
+import { ensureBinaries, startThrowawayCluster } from '../../../scripts/postgres.mjs';
 import { openPostgresStore } from '../../../server/store/postgres/store.js';
 
 declare module 'vitest' {
@@ -9,6 +9,8 @@ declare module 'vitest' {
     postgresUrl: string;
     /** The migrated database every test database is copied from. */
     postgresTemplate: string;
+    /** The folder of PostgreSQL's programs (psql). */
+    postgresBin: string;
   }
 }
 
@@ -41,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('postgresUrl', url);
   project.provide('postgresTemplate', template);
+  project.provide('postgresBin', ensureBinaries());
   return async () => {
     // The template and every copy of it, including the spare each worker made for a next test.
     const copies = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname = ${template} OR datname LIKE ${`${template.replaceAll('_', '\_')}\_%`}`;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { openPostgresStore, type PostgresStore } from '../../../server/store/postgres/store.js';
+import { connectPostgresStore, type PostgresStore } from '../../../server/store/postgres/store.js';
 import { openSqliteStore } from '../../../server/store/sqlite/store.js';
 import type { Store } from '../../../server/store/types.js';
 import { databaseUrl } from './postgres-cluster.js';
@@ -36,11 +37,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A copy of the run's migrated template, or with `empty`, a database with no tables at all. */
-async function makeDatabase({ empty = false } = {}): Promise<TestDatabase> {
-  // Named after the run's template, so that the run's teardown finds whatever a worker left.
-  const name = `${inject('postgresTemplate')}_${randomBytes(6).toString('hex')}`;
-  await adminSql().unsafe(`CREATE DATABASE ${name} TEMPLATE ${empty ? 'template0' : inject('postgresTemplate')}${await copyStrategy()}`);
+// Named after the run's template, so that the run's teardown finds whatever a worker left.
+const newName = () => `${inject('postgresTemplate')}_${randomBytes(6).toString('hex')}`;
+
+function database(name: string): TestDatabase {
   return {
     name,
     url: databaseUrl(inject('postgresUrl'), name),
@@ -48,17 +48,54 @@ async function makeDatabase({ empty = false } = {}): Promise<TestDatabase> {
   };
 }
 
-let spare: Promise<TestDatabase> | undefined;
+/** A copy of the run's migrated template, or with `empty`, a database with no tables at all. */
+async function makeDatabase({ empty = false } = {}): Promise<TestDatabase> {
+  const name = newName();
+  await adminSql().unsafe(`CREATE DATABASE ${name} TEMPLATE ${empty ? 'template0' : inject('postgresTemplate')}${await copyStrategy()}`);
+  return database(name);
+}
 
 /**
- * A fresh, migrated database of its own (a copy of the run's template); `drop()` removes it.
- * The next test's copy is made while this one runs: a copy takes 30–300 ms on a busy machine.
+ * The same, made before the call returns (psql in a child process), for set-up that cannot wait
+ * on a promise: the HTTP harness hands out its store synchronously.
  */
-export function createTestDatabase(): Promise<TestDatabase> {
-  const next = spare ?? makeDatabase();
-  spare = makeDatabase();
-  spare.catch(() => {});
-  return next;
+function makeDatabaseNow(): TestDatabase {
+  const name = newName();
+  const psql = spawnSync(join(inject('postgresBin'), 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', inject('postgresUrl'), '-c', `CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplate')}`], {
+    encoding: 'utf8',
+  });
+  if (psql.status !== 0) throw new Error(`psql could not create a test database: ${psql.stderr || psql.error?.message}`);
+  return database(name);
+}
+
+/**
+ * Copies made ahead, while tests run (a copy takes 30–300 ms on a busy machine): a test takes
+ * one that is ready and the next starts. One in flight at a time.
+ */
+const ready: TestDatabase[] = [];
+let making: Promise<void> | undefined;
+function makeSpare(): void {
+  if (making || ready.length) return;
+  making = makeDatabase().then(
+    (made) => void ready.push(made),
+    () => {},
+  );
+  void making.finally(() => (making = undefined));
+}
+
+/** A fresh, migrated database of its own (a copy of the run's template); `drop()` removes it. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (!ready.length) await making;
+  const taken = ready.pop() ?? (await makeDatabase());
+  makeSpare();
+  return taken;
+}
+
+/** `createTestDatabase`, but at once: a spare when one is ready, else made on the spot. */
+export function createTestDatabaseNow(): TestDatabase {
+  const taken = ready.pop() ?? makeDatabaseNow();
+  makeSpare();
+  return taken;
 }
 
 /** A database with no tables, not even `schema_migrations`: for migrating from scratch. */
@@ -108,11 +145,11 @@ export function openSqliteTestStore(dbPath: string): TestStore {
 
 /**
  * A store on a database of its own on this run's PostgreSQL server, or on `shared` (another
- * instance's database, which its creator drops).
+ * instance's database, which its creator drops), opened at once.
  */
-export async function openPostgresTestStore(shared?: TestDatabase): Promise<TestStore & { sql: PostgresStore['sql'] }> {
-  const database = shared ?? (await createTestDatabase());
-  const store = await openPostgresStore(database.url, { max: 4 });
+export function openPostgresTestStore(shared?: TestDatabase): TestStore & { sql: PostgresStore['sql'] } {
+  const database = shared ?? createTestDatabaseNow();
+  const store = connectPostgresStore(postgres, database.url, { max: 4 });
   const { sql } = store;
   const tableRows = async () => {
     const tables = await sql<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
@@ -148,21 +185,4 @@ export async function openTestStore(): Promise<TestStore> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * Stands in at once for the object `ready` will be: every method call waits for it. Lets
- * synchronous set-up (the HTTP harness) hand out a store whose database is still being made.
- */
-export function whenReady<T extends object>(ready: Promise<T>): T {
-  return new Proxy({} as T, {
-    get(target, name) {
-      if (name in target) return (target as Record<PropertyKey, unknown>)[name];
-      if (name === 'then') return undefined;
-      return async (...args: unknown[]) => {
-        const real = (await ready) as Record<PropertyKey, (...a: unknown[]) => unknown>;
-        return real[name]!(...args);
-      };
-    },
-  });
 }

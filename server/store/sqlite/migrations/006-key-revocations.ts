@@ -1,12 +1,11 @@
-// Revoked keys, numbered, so that every process on this file can learn what was revoked since
-// the revision it last saw. Writers are serialised by SQLite, so the next revision is simply
-// one more than the newest row, which is why the newest row is never deleted.
+// Every key deletion leaves a numbered row, written in the deleting transaction, so that
+// processes holding verified keys in memory learn exactly which ones to forget (see
+// server/api-keys/revocation/). Writers are serialised on SQLite, so revisions commit in order.
 export default /* sql */ `
 CREATE TABLE key_revocations (
-  revision INTEGER PRIMARY KEY,
+  revision INTEGER NOT NULL PRIMARY KEY,
   key_hash BLOB,
   user_id TEXT,
   at INTEGER NOT NULL
 );
-CREATE INDEX key_revocations_at ON key_revocations(at);
 `;
