@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { apiKeysSection } from './api-keys.js';
 import { bundleSizeSection } from './bundle-size.js';
 import { hostileLoadSection } from './hostile-load.js';
+import { instancesSection } from './instances.js';
 import type { BenchOptions, Section, SectionResult } from './section.js';
 
-const SECTIONS: Section[] = [bundleSizeSection, apiKeysSection, hostileLoadSection];
+const SECTIONS: Section[] = [bundleSizeSection, apiKeysSection, instancesSection, hostileLoadSection];
 
 function parseOptions(argv: string[]): BenchOptions & { only?: string[] } {
   const flags = new Map(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string]));
@@ -40,7 +41,9 @@ for (const section of SECTIONS.filter((s) => !options.only || options.only.inclu
 console.log('\nGoals');
 for (const { name, goals } of results) {
   for (const g of goals) {
-    console.log(`  ${g.met ? 'met ' : 'MISS'}  ${name}: ${g.name} = ${Number(g.value.toPrecision(4))} (goal ${g.compare} ${g.goal})`);
+    const verdict = g.compare === 'report' ? 'info' : g.met ? 'met ' : 'MISS';
+    const target = g.compare === 'report' ? '' : ` (goal ${g.compare} ${g.goal})`;
+    console.log(`  ${verdict}  ${name}: ${g.name} = ${Number(g.value.toPrecision(4))}${target}`);
     console.log(`        ${g.how}`);
   }
 }

@@ -4,8 +4,8 @@ export interface Goal {
   name: string;
   value: number;
   goal: number;
-  /** Whether `value` must be at least or at most `goal`. */
-  compare: '>=' | '<=';
+  /** Whether `value` must be at least or at most `goal`; `report` is a figure with no goal. */
+  compare: '>=' | '<=' | 'report';
   met: boolean;
   /** How the value was measured, in a sentence. */
   how: string;
@@ -39,9 +39,12 @@ export const goal = (name: string, value: number, compare: Goal['compare'], targ
   value,
   goal: target,
   compare,
-  met: compare === '>=' ? value >= target : value <= target,
+  met: compare === 'report' || (compare === '>=' ? value >= target : value <= target),
   how,
 });
+
+/** A figure the issue asks to report, with no goal. */
+export const report = (name: string, value: number, how: string): Goal => ({ name, value, goal: 0, compare: 'report', met: true, how });
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
