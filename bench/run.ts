@@ -7,12 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { apiKeysSection } from './api-keys.js';
+import { betterAuthSection } from './better-auth.js';
 import { bundleSizeSection } from './bundle-size.js';
 import { hostileLoadSection } from './hostile-load.js';
 import { instancesSection } from './instances.js';
 import type { BenchOptions, Section, SectionResult } from './section.js';
 
-const SECTIONS: Section[] = [bundleSizeSection, apiKeysSection, instancesSection, hostileLoadSection];
+const SECTIONS: Section[] = [bundleSizeSection, apiKeysSection, instancesSection, betterAuthSection, hostileLoadSection];
 
 function parseOptions(argv: string[]): BenchOptions & { only?: string[] } {
   const flags = new Map(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string]));
