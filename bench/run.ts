@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs each section in turn, prints its goals and writes one combined JSON to
- * bench/results/. Options: --duration=SECONDS --runs=N --large-keys=N --flood-requests=N --only=name,name.
+ * bench/results/. Options: --duration=SECONDS --runs=N --large-keys=N --flood-requests=N --only=name,name
+ * --parts=part,part (a section's parts, e.g. hostile-load's memory,starvation,refusals,key-list).
  * A new section is one more entry in SECTIONS.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ function parseOptions(argv: string[]): BenchOptions & { only?: string[] } {
     // 10^6 takes about half an hour on the shared 2-core machine; see README "Benchmarks".
     floodRequests: number('flood-requests', 200_000),
     only: flags.get('only')?.split(','),
+    parts: flags.get('parts')?.split(','),
   };
 }
 

@@ -27,6 +27,8 @@ export interface BenchOptions {
   largeKeys: number;
   /** Requests in the distinct-client memory flood. */
   floodRequests: number;
+  /** Parts of a section to run (e.g. `starvation,memory` of hostile-load); all when absent. */
+  parts?: string[];
 }
 
 export interface Section {
