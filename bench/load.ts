@@ -2,6 +2,7 @@
  * One load run, in its own process so the load generator never shares an event loop with the
  * server: `node --import tsx bench/load.ts '<json LoadSpec>'` prints a `LoadResult` as JSON.
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadSpec {
@@ -10,6 +11,12 @@ export interface LoadSpec {
   durationSeconds: number;
   /** One Authorization header value per connection, round robin; none for the bare route. */
   authorizations?: string[];
+  /**
+   * A file of Authorization header values, one per line, used in turn by every request rather
+   * than one per connection: the cold case, where few requests repeat a key. Too many values
+   * for a command line.
+   */
+  rotateAuthorizationsFile?: string;
   /**
    * POST sign-ins, each with a new email from a new client (X-Forwarded-For: a new IPv6 /64),
    * as a flood spread over many addresses would send them. Numbered from `firstIndex`.
@@ -48,6 +55,13 @@ async function main(spec: LoadSpec): Promise<LoadResult> {
   let next = 0;
   const keys = spec.authorizations;
   let n = spec.signInFlood?.firstIndex ?? 0;
+  const rotating = spec.rotateAuthorizationsFile ? readFileSync(spec.rotateAuthorizationsFile, 'utf8').split('\n').filter(Boolean) : undefined;
+  let turn = 0;
+  const requests = spec.signInFlood
+    ? [{ setupRequest: (request: object) => ({ ...request, ...floodRequest(n++) }) }]
+    : rotating
+      ? [{ setupRequest: (request: { headers?: Record<string, string> }) => ({ ...request, headers: { ...request.headers, authorization: rotating[turn++ % rotating.length]! } }) }]
+      : undefined;
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -55,7 +69,7 @@ async function main(spec: LoadSpec): Promise<LoadResult> {
     amount: spec.amount,
     overallRate: spec.overallRate,
     setupClient: keys?.length ? (client) => client.setHeaders({ authorization: keys[next++ % keys.length]! }) : undefined,
-    requests: spec.signInFlood ? [{ setupRequest: (request) => ({ ...request, ...floodRequest(n++) }) }] : undefined,
+    requests,
   });
   const total = result.requests.total;
   return {

@@ -1,6 +1,6 @@
 /** The real reference server (`server/main.ts`) in its own process, as `npm start` runs it minus the demo. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,11 @@ export interface ServerProcess {
   url: string;
   /** CPU seconds the server process has used so far (Linux /proc), NaN elsewhere. */
   cpuSeconds(): number;
+  /**
+   * CPU seconds so far of the server's main thread (its event loop, plus V8's work on it) and of
+   * all its other threads together (password hashing, libuv's pool, GC helpers), Linux /proc.
+   */
+  threadCpuSeconds(): { main: number; others: number };
   /** Resident memory now, in bytes (Linux /proc), NaN elsewhere or once the process is gone. */
   rssBytes(): number;
   /** False once the process has exited, whatever the reason. */
@@ -75,6 +80,28 @@ export async function startServer(dbPath: string, env: Record<string, string> = 
         return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
       } catch {
         return Number.NaN;
+      }
+    },
+    threadCpuSeconds() {
+      const ticks = (path: string) => {
+        const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      };
+      try {
+        const main = ticks(`/proc/${child.pid}/task/${child.pid}/stat`);
+        let others = 0;
+        for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+          if (tid !== String(child.pid)) {
+            try {
+              others += ticks(`/proc/${child.pid}/task/${tid}/stat`);
+            } catch {
+              // A thread that ended between the listing and the read.
+            }
+          }
+        }
+        return { main, others };
+      } catch {
+        return { main: Number.NaN, others: Number.NaN };
       }
     },
     rssBytes() {

@@ -10,6 +10,7 @@ import { allAllowedOrigins, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
 import { securityHeaders } from './http/security-headers.js';
 import { corsForAllowedOrigins, hostGuard, jsonBodyOnly, onError, oneSessionCookie, originGuard, originPolicy, validationHook } from './http.js';
+import { floodGate, type Tarpit } from './http/flood-gate.js';
 import type { DevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
 import { MailQueue } from './mail/queue.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   verifiedKeys?: RevocationWatch;
   /** Social providers' clients; tests pass their own to shorten the provider timeout. */
   oauth?: OAuthClients;
+  /** Holds refused sign-ins and sign-ups (http/flood-gate.ts); tests pass `new Tarpit(0)` to time the refusal itself. */
+  tarpit?: Tarpit;
 }
 
 const PAGE_CSP = {
@@ -110,6 +113,7 @@ export function createApp(deps: AppDeps) {
       c.header('Cache-Control', 'no-store');
     },
     originGuard(originAllowed),
+    floodGate({ ...limits, tarpit: deps.tarpit }),
     jsonBodyOnly(),
   );
   app.use('/v1/*', jsonBodyOnly());

@@ -70,6 +70,22 @@ export class AppError extends Error {
   }
 }
 
+const serialised = new Map<ErrorCode, string>();
+
+/**
+ * The contract's bytes for an error with no `fields`, as `c.json(new AppError(…, code).toBody())`
+ * would send them, serialised once per code: floods are made of refusals, and building an
+ * `Error` (its stack trace) and a fresh JSON string for each cost more than the rest of one.
+ */
+export function errorBodyText(code: ErrorCode): string {
+  let text = serialised.get(code);
+  if (text === undefined) {
+    text = JSON.stringify({ error: { code, message: errorMessages[code] } });
+    serialised.set(code, text);
+  }
+  return text;
+}
+
 export const validationFailed = (fields: Record<string, string>) =>
   new AppError(422, 'validation_failed', errorMessages.validation_failed, fields);
 

@@ -9,6 +9,7 @@ import { AccountError, type AccountErrorCode } from './accounts/errors.js';
 import { requestHeader } from './auth/node-request.js';
 import { HashingBusyError } from './auth/passwords.js';
 import { SESSION_COOKIE, type Sessions } from './auth/sessions.js';
+import { refuse } from './http/flood-gate.js';
 import type { AppConfig } from './config.js';
 import { AppError, type ErrorCode, errorMessages, rateLimited, validationFailed } from './errors.js';
 
@@ -218,12 +219,12 @@ export function accountErrorToHttp(error: AccountError): AppError {
 export const onError =
   (log: (message: string, error: unknown) => void): ErrorHandler =>
   (error, c) => {
+    // The two refusals floods are made of leave pre-serialised, with no second Error built.
+    if (error instanceof AccountError && error.code === 'rate_limited') return refuse(c, 429, error.detail.retryAfterS ?? 60);
+    if (error instanceof HashingBusyError) return refuse(c, 503, error.retryAfterS);
     if (error instanceof AccountError) error = accountErrorToHttp(error);
     if (error instanceof AppError) {
       return c.json(error.toBody(), error.status, error.headers);
-    }
-    if (error instanceof HashingBusyError) {
-      return c.json(new AppError(503, 'busy').toBody(), 503, { 'Retry-After': String(error.retryAfterS) });
     }
     // Hono and @hono/zod-openapi refuse some requests themselves, e.g. an unparsable body (400)
     // or an empty body under a non-JSON content type (415): same answer as our own checks.

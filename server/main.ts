@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { startPostgresRevocationWatch } from './api-keys/revocation/postgres.js';
+import { REVOCATION_RETENTION_MS, type RevocationWatch } from './api-keys/revocation/watch.js';
 import { createApp } from './app.js';
 import { HASHING_CONCURRENCY, HASHING_QUEUE } from './auth/hashing-limits.js';
 import { createPostgresRateLimits } from './auth/postgres-rate-limit.js';
@@ -42,12 +44,15 @@ async function start(): Promise<void> {
   }
   let store: Store;
   let limits: RateLimits | undefined;
+  let verifiedKeys: RevocationWatch | undefined;
   if (config.databaseUrl) {
     try {
       const postgres = await openPostgresStore(config.databaseUrl);
       store = postgres;
       // Shared by every instance on this database; a few stay per instance (see postgres-rate-limit.ts).
       limits = createPostgresRateLimits(postgres.sql, systemClock, (error) => console.error('Could not sweep rate-limit windows', error));
+      // This instance's lease and listener: without them its key index would stay off.
+      verifiedKeys = await startPostgresRevocationWatch(postgres);
     } catch (error) {
       console.error(`Could not open the PostgreSQL database of DATABASE_URL: ${(error as Error).message}`);
       process.exit(1);
@@ -69,6 +74,7 @@ async function start(): Promise<void> {
       await store.deleteExpiredSessions(now, config.sessions.idleMs);
       await store.deleteExpiredVerifications(now - 7 * 86_400_000);
       await store.deleteOldMail(now - 7 * 86_400_000);
+      await store.deleteOldRevocations(now - REVOCATION_RETENTION_MS);
     } catch (error) {
       console.error('Could not sweep expired rows', error);
     }
@@ -84,6 +90,7 @@ async function start(): Promise<void> {
     mailQueue,
     outbox,
     limits,
+    verifiedKeys,
     demoRoot: { demoDir: fileURLToPath(new URL('../demo', import.meta.url)), distDir: fileURLToPath(new URL('../dist', import.meta.url)) },
   });
 
@@ -104,6 +111,7 @@ async function start(): Promise<void> {
       clearInterval(sweeper);
       await usage.stop();
       await mailQueue.stop();
+      await verifiedKeys?.stop();
       smtp?.close();
       await store.close();
       clearTimeout(force);

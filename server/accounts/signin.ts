@@ -1,4 +1,5 @@
 import { decoyPasswordHash, verifyPassword } from '../auth/passwords.js';
+import { EVERYONE } from '../auth/rate-limit.js';
 import type { UserRecord } from '../store/types.js';
 import type { AccountDeps } from './deps.js';
 import { AccountError } from './errors.js';
@@ -64,7 +65,7 @@ async function refuseIfThrottled(deps: AccountDeps, email: string, client: strin
     limits.signInFailuresPerEmail.check(email),
     limits.signInFailedBefore.check(client),
   ]);
-  const global = await limits.signInGlobal.hit('all');
+  const global = await limits.signInGlobal.hit(EVERYONE);
   const refusal = [perAddress, perClient, global].find((d) => !d.allowed) ?? (!perEmail.allowed && !failedBefore.allowed ? perEmail : undefined);
   if (refusal) throw new AccountError('rate_limited', { retryAfterS: refusal.retryAfterS });
 }

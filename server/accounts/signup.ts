@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../auth/passwords.js';
+import { EVERYONE } from '../auth/rate-limit.js';
 import { randomToken, sha256Hex } from '../auth/tokens.js';
 import type { AttemptRecord, Locale } from '../store/types.js';
 import { mailAttempt } from './attempt-mail.js';
@@ -40,7 +41,7 @@ export async function startSignUp(deps: AccountDeps, input: SignUpInput): Promis
   assertOriginAllowed(organization, input.origin);
   if (!organization.methods.password) throw new AccountError('method_disabled');
   if (input.redirect && !allowedRedirect(organization, input.redirect)) throw new AccountError('origin_not_allowed');
-  for (const limit of [await deps.limits.signUpPerAddress.hit(input.address), await deps.limits.signUpGlobal.hit('all')]) {
+  for (const limit of [await deps.limits.signUpPerAddress.hit(input.address), await deps.limits.signUpGlobal.hit(EVERYONE)]) {
     if (!limit.allowed) throw new AccountError('rate_limited', { retryAfterS: limit.retryAfterS });
   }
 

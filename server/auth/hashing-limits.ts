@@ -16,3 +16,12 @@ export const HASHING_QUEUE = 16 * HASHING_CONCURRENCY;
  * DNS (SMTP) and zlib work, so none of those ever waits behind a hash.
  */
 export const THREADPOOL_SIZE = HASHING_CONCURRENCY + 4;
+
+/**
+ * How long a refused sign-in or sign-up waits for its answer (see `Tarpit` in http/flood-gate.ts):
+ * never more than the 1 s minimum `Retry-After` of those refusals.
+ */
+export const REFUSAL_DELAY_MS = 1_000;
+
+/** Refusals held at once; past that they are answered at once. Each holds a socket, a timer and one request's objects (~2 KB). */
+export const MAX_HELD_REFUSALS = 1_024;

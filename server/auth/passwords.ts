@@ -44,6 +44,11 @@ class HashingBudget {
     }
   }
 
+  /** 0 while a hash could still queue; once the queue is full, the seconds it needs to drain. */
+  fullFor(): number {
+    return this.#running < this.concurrency || this.#waiting.length < this.maxQueued ? 0 : this.#retryAfterS();
+  }
+
   /** Seconds until the queue has drained at the recent pace. */
   #retryAfterS(): number {
     return Math.max(1, Math.ceil(((this.#waiting.length + this.#running) * this.#averageMs) / this.concurrency / 1000));
@@ -51,6 +56,12 @@ class HashingBudget {
 }
 
 const budget = new HashingBudget(HASHING_CONCURRENCY, HASHING_QUEUE);
+
+/**
+ * 0 while a password hash could still be queued; otherwise the `Retry-After` a 503 `busy` would
+ * carry. Lets a flood of sign-ins be refused before its bodies are even read.
+ */
+export const hashingFullFor = (): number => budget.fullFor();
 
 /** Hashes through the budget; throws `HashingBusyError` when its queue is full. */
 export const hashPassword = (password: string): Promise<string> => budget.run(() => hash(password, options));

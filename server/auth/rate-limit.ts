@@ -126,6 +126,9 @@ export class MemoryRateLimiter implements RateLimiter {
 const refused = (resetAt: number, now: number): Promise<RateDecision> =>
   Promise.resolve({ allowed: false, retryAfterS: Math.max(1, Math.ceil((resetAt - now) / 1000)) });
 
+/** The one key of the limiters that count everyone together (`signInGlobal`, `signUpGlobal`). */
+export const EVERYONE = 'all';
+
 const SECOND = 1_000;
 const MINUTE = 60_000;
 

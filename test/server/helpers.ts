@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PostgresRevocationWatch } from '../../server/api-keys/revocation/postgres.js';
 import { createApp } from '../../server/app.js';
 import type { OAuthClients } from '../../server/auth/oauth-client.js';
 import { createPostgresRateLimits } from '../../server/auth/postgres-rate-limit.js';
@@ -51,6 +52,8 @@ export interface Harness extends Browser {
   clock: TestClock;
   outbox: DevOutbox;
   usage: UsageRecorder;
+  /** PostgreSQL runs: the instance's key-index watch, started (SQLite runs: the app builds its own). */
+  verifiedKeys?: PostgresRevocationWatch;
   /** Drained after every `call`, so a test sees a request's mail as soon as it answers. */
   mail: MailQueue;
   config: AppConfig;
@@ -98,7 +101,22 @@ export function createHarness(
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
   const mail = new MailQueue(store, options.mailer ?? outbox, clock, () => {});
-  const app = createApp({ store, mailer: options.mailer ?? outbox, mailQueue: mail, outbox, config, clock, usage, limits: options.limits?.(clock) ?? (backing.sql ? createPostgresRateLimits(backing.sql, clock) : createRateLimits(clock)), oauth: options.oauth, log: () => {} });
+  // PostgreSQL: this instance's lease and listener, as main.ts starts them; until started, the index stays off.
+  const verifiedKeys = backing.sql ? new PostgresRevocationWatch(backing.sql, store, { log: () => {} }) : undefined;
+  const watching = verifiedKeys?.start().catch((error) => console.error('the key index watch did not start', error));
+  const app = createApp({
+    store,
+    mailer: options.mailer ?? outbox,
+    mailQueue: mail,
+    outbox,
+    config,
+    clock,
+    usage,
+    limits: options.limits?.(clock) ?? (backing.sql ? createPostgresRateLimits(backing.sql, clock) : createRateLimits(clock)),
+    verifiedKeys,
+    oauth: options.oauth,
+    log: () => {},
+  });
   const lastMail = (email: string) => {
     const message = outbox.messages.find((m) => m.to === email);
     if (!message) throw new Error(`no mail to ${email}`);
@@ -134,6 +152,7 @@ export function createHarness(
   const h: Harness = {
     app,
     store,
+    verifiedKeys,
     clock,
     outbox,
     usage,
@@ -177,6 +196,8 @@ export function createHarness(
     async close() {
       await usage.stop();
       await mail.stop();
+      await watching;
+      await verifiedKeys?.stop();
       await backing.dispose();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },

@@ -108,14 +108,14 @@ export interface TestStore {
   sql?: PostgresStore['sql'];
   /** Every stored byte a secret could hide in: the database files on SQLite, every value of every row on PostgreSQL. */
   bytes(): Promise<Buffer>;
-  /** Every row of every table (but the limiters' counters, which bad input is meant to move), to compare before and after. */
+  /** Every row of every table (but the limiters' counters and the instances' leases), to compare before and after. */
   snapshot(): Promise<string>;
   /** Closes the store and removes its database (SQLite: the caller removes the folder). */
   dispose(): Promise<void>;
 }
 
-/** Limiter counters: a refused request is meant to count. */
-const NOT_STATE = new Set(['rate_limits']);
+/** Not what a request changes: the shared limiter's counters (a refused request is meant to count) and each instance's key-index lease (renewed every second). */
+const NOT_STATE = new Set(['rate_limits', 'key_index_instances']);
 
 /** A store on an SQLite file, opened at once. */
 export function openSqliteTestStore(dbPath: string): TestStore {

@@ -5,6 +5,7 @@ import passkeys from './004-passkeys.js';
 import identities from './005-identities.js';
 import keyRevocations from './006-key-revocations.js';
 import rateLimits from './007-rate-limits.js';
+import keyIndexInstances from './008-key-index-instances.js';
 
 /**
  * Numbered schema migrations, applied in order at start-up; never edit one that has shipped.
@@ -18,4 +19,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 5, name: 'identities', sql: identities },
   { version: 6, name: 'key-revocations', sql: keyRevocations },
   { version: 7, name: 'rate-limits', sql: rateLimits },
+  { version: 8, name: 'key-index-instances', sql: keyIndexInstances },
 ];

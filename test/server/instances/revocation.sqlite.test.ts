@@ -66,9 +66,9 @@ describe('two server processes and an integrator on one SQLite file', () => {
     const run = await deleteDuringStream({ deleter: { url: a.url, cookie }, keyId: key.id, request: whoamiStatus(b.url, secret) });
     expect(run.deleteStatus).toBe(204);
     expect(run.errors).toEqual([]);
-    expect(run.before.length).toBeGreaterThan(20);
+    expect(run.before.length).toBeGreaterThan(5);
     expect(run.before.every((s) => s.status === 200)).toBe(true);
-    expect(run.after.length).toBeGreaterThan(20);
+    expect(run.after.length).toBeGreaterThan(5);
     expect(run.after.filter((s) => s.status === 200)).toEqual([]);
   }, 30_000);
 
@@ -84,8 +84,8 @@ describe('two server processes and an integrator on one SQLite file', () => {
 
     const run = await deleteDuringStream({ deleter: { url: a.url, cookie }, keyId: key.id, request });
     expect(run.deleteStatus).toBe(204);
-    expect(run.before.length).toBeGreaterThan(20);
-    expect(run.after.length).toBeGreaterThan(20);
+    expect(run.before.length).toBeGreaterThan(5);
+    expect(run.after.length).toBeGreaterThan(5);
     expect(run.after.filter((s) => s.status === 200)).toEqual([]);
   }, 30_000);
 
@@ -94,7 +94,7 @@ describe('two server processes and an integrator on one SQLite file', () => {
     const app = integratorApp(store, new BlindWatch(store));
     const run = await deleteDuringStream({ deleter: { url: a.url, cookie }, keyId: key.id, request: inProcess(app, secret) });
     expect(run.deleteStatus).toBe(204);
-    expect(run.after.length).toBeGreaterThan(20);
+    expect(run.after.length).toBeGreaterThan(5);
     expect(run.after.every((s) => s.status === 200)).toBe(true);
   }, 30_000);
 });
