@@ -59,7 +59,7 @@ describe('sign-ins and sign-ups refused before their body is read', () => {
     h = createHarness({ limits: (clock) => ({ ...createRateLimits(clock), signInGlobal: new MemoryRateLimiter({ max: 2, windowMs: 1000 }, clock) }) });
     expect((await h.app.request('/api/signin', signInInit('a@example.com'), node('192.0.2.1'))).status).toBe(401);
     expect((await h.app.request('/api/signin', signInInit('b@example.com'), node('192.0.2.2'))).status).toBe(401);
-    const before = await h.databaseBytes();
+    const before = await h.databaseSnapshot();
     const parse = vi.spyOn(JSON, 'parse');
     const init = signInInit('c@example.com');
     const refused = await h.app.request('/api/signin', init, node('192.0.2.3'));
@@ -74,7 +74,7 @@ describe('sign-ins and sign-ups refused before their body is read', () => {
     // The route's own after-work still ran: security headers and no-store.
     expect(refused.headers.get('cache-control')).toBe('no-store');
     expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await h.databaseBytes()).equals(before)).toBe(true);
+    expect(await h.databaseSnapshot()).toBe(before);
     // The budget opens again with the next second.
     h.clock.advance(1000);
     expect((await h.app.request('/api/signin', signInInit('c@example.com'), node('192.0.2.3'))).status).toBe(401);

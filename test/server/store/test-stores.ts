@@ -161,7 +161,7 @@ export function openPostgresTestStore(shared?: TestDatabase): TestStore & { sql:
     sql,
     async bytes() {
       const values = (await tableRows()).flatMap(([, rows]) => rows.flatMap((row) => Object.values(row)));
-      return Buffer.concat(values.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(typeof v === 'string' ? v : `${JSON.stringify(v)}`))));
+      return Buffer.concat(values.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)))));
     },
     async snapshot() {
       return JSON.stringify((await tableRows()).map(([t, rows]) => [t, rows.map((r) => JSON.stringify(r)).sort()]));
