@@ -12,10 +12,19 @@ export const HASHING_CONCURRENCY = Math.max(1, availableParallelism() - 1);
 export const HASHING_QUEUE = 16 * HASHING_CONCURRENCY;
 
 /**
- * libuv's thread pool: room for every hash at once plus libuv's default 4 threads for file,
- * DNS (SMTP) and zlib work, so none of those ever waits behind a hash.
+ * How much lower than the event loop hashing threads run (Linux `nice`, 0–19). At 19 a hash
+ * yields the core to any other work the moment it wants it: under a sign-in flood whoami's p50
+ * stayed at its idle 2.1–2.5 ms instead of rising to 8–9 ms on libuv's pool. The price: on a
+ * machine busy with other work, hashes (so sign-ins) slow down first, and the bounded queue
+ * answers 503 `busy` sooner.
  */
-export const THREADPOOL_SIZE = HASHING_CONCURRENCY + 4;
+export const HASHING_NICENESS = 19;
+
+/**
+ * libuv's thread pool: libuv's default 4 threads for file, DNS (SMTP) and zlib work. Hashes run
+ * on threads of their own (hashing-threads.ts), so none of that work ever waits behind a hash.
+ */
+export const THREADPOOL_SIZE = 4;
 
 /**
  * How long a refused sign-in or sign-up waits for its answer (see `Tarpit` in http/flood-gate.ts):

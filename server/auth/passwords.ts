@@ -1,8 +1,8 @@
-import { hash, verify } from '@node-rs/argon2';
-import { HASHING_CONCURRENCY, HASHING_QUEUE } from './hashing-limits.js';
+import { HASHING_CONCURRENCY, HASHING_NICENESS, HASHING_QUEUE } from './hashing-limits.js';
+import { HashThreads } from './hashing-threads.js';
 
-// argon2id (the library's default algorithm) at OWASP's baseline: 19 MiB, 2 passes. Both calls
-// run on libuv's thread pool, off the event loop.
+// argon2id (the library's default algorithm) at OWASP's baseline: 19 MiB, 2 passes, on hashing
+// threads of their own at a lower priority than the event loop (hashing-threads.ts).
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /** The hashing queue is full: the caller should answer 503 `busy` with `Retry-After`. */
@@ -56,6 +56,16 @@ class HashingBudget {
 }
 
 const budget = new HashingBudget(HASHING_CONCURRENCY, HASHING_QUEUE);
+const threads = new HashThreads(HASHING_CONCURRENCY, HASHING_NICENESS);
+
+async function hashOnThread(password: string): Promise<string> {
+  const reply = await threads.run({ op: 'hash', password, options });
+  if (typeof reply.value !== 'string') throw new Error(`Could not hash a password: ${reply.error}`);
+  return reply.value;
+}
+
+const verifyOnThread = async (passwordHash: string, password: string): Promise<boolean> =>
+  (await threads.run({ op: 'verify', passwordHash, password })).value === true;
 
 /**
  * 0 while a password hash could still be queued; otherwise the `Retry-After` a 503 `busy` would
@@ -64,11 +74,11 @@ const budget = new HashingBudget(HASHING_CONCURRENCY, HASHING_QUEUE);
 export const hashingFullFor = (): number => budget.fullFor();
 
 /** Hashes through the budget; throws `HashingBusyError` when its queue is full. */
-export const hashPassword = (password: string): Promise<string> => budget.run(() => hash(password, options));
+export const hashPassword = (password: string): Promise<string> => budget.run(() => hashOnThread(password));
 
 /** Compares through the budget; false for a wrong password or an unreadable hash, `HashingBusyError` when full. */
 export const verifyPassword = (passwordHash: string, password: string): Promise<boolean> =>
-  budget.run(() => verify(passwordHash, password).catch(() => false));
+  budget.run(() => verifyOnThread(passwordHash, password).catch(() => false));
 
 /**
  * Hash compared against when the email is unknown, so that answer costs the same time as a
