@@ -221,11 +221,12 @@ export function openSqliteStore(path: string): SqliteStore {
     countMail: db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM mail_queue WHERE recipient = ? AND created_at > ?'),
     oldMail: db.prepare("DELETE FROM mail_queue WHERE status != 'queued' AND created_at <= ?"),
     insertPasskey: db.prepare(
-      `INSERT INTO passkeys (id, credential_id, user_id, user_handle, public_key, counter, transports, device_type, backed_up, name, created_at, last_used_at)
-       VALUES (@id, @credentialId, @userId, @userHandle, @publicKey, @counter, @transports, @deviceType, @backedUp, @name, @createdAt, @lastUsedAt)`,
+      `INSERT INTO passkeys (id, credential_id, user_id, user_handle, public_key, counter, transports, device_type, backed_up, name, created_at, last_used_at, seq)
+       VALUES (@id, @credentialId, @userId, @userHandle, @publicKey, @counter, @transports, @deviceType, @backedUp, @name, @createdAt, @lastUsedAt,
+               (SELECT coalesce(max(seq), 0) + 1 FROM passkeys WHERE user_id = @userId))`,
     ),
     passkeyByCredential: db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE credential_id = ?'),
-    passkeysByUser: db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, rowid'),
+    passkeysByUser: db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, seq'),
     passkeyUse: db.prepare('UPDATE passkeys SET counter = ?, last_used_at = ? WHERE id = ?'),
     deletePasskey: db.prepare('DELETE FROM passkeys WHERE id = ? AND user_id = ?'),
     insertIdentity: db.prepare('INSERT INTO identities (provider, subject, user_id, email, created_at) VALUES (@provider, @subject, @userId, @email, @createdAt)'),
@@ -243,10 +244,11 @@ export function openSqliteStore(path: string): SqliteStore {
     deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash != ?'),
     deleteExpiredSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?'),
     insertKey: db.prepare(
-      'INSERT INTO api_keys (id, user_id, name, key_hash, key_start, key_end, expires_at, created_at) VALUES (@id, @userId, @name, @keyHash, @start, @end, @expiresAt, @createdAt)',
+      `INSERT INTO api_keys (id, user_id, name, key_hash, key_start, key_end, expires_at, created_at, seq)
+       VALUES (@id, @userId, @name, @keyHash, @start, @end, @expiresAt, @createdAt, (SELECT coalesce(max(seq), 0) + 1 FROM api_keys WHERE user_id = @userId))`,
     ),
     keysByUser: db.prepare<[string], { id: string; user_id: string; name: string; key_start: string; key_end: string; expires_at: number | null; last_used_at: number | null; created_at: number }>(
-      'SELECT id, user_id, name, key_start, key_end, expires_at, last_used_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC',
+      'SELECT id, user_id, name, key_start, key_end, expires_at, last_used_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, seq DESC',
     ),
     countKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM api_keys WHERE user_id = ?'),
     deleteKey: db.prepare<[string, string], { key_hash: Buffer }>('DELETE FROM api_keys WHERE id = ? AND user_id = ? RETURNING key_hash'),

@@ -4,6 +4,7 @@ import attempts from './003-attempts-verifications-mail.js';
 import passkeys from './004-passkeys.js';
 import identities from './005-identities.js';
 import keyRevocations from './006-key-revocations.js';
+import keyAndPasskeyOrder from './007-key-and-passkey-order.js';
 
 /** Numbered schema migrations, applied in order at start-up; never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -13,4 +14,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 4, name: 'passkeys', sql: passkeys },
   { version: 5, name: 'identities', sql: identities },
   { version: 6, name: 'key-revocations', sql: keyRevocations },
+  { version: 7, name: 'key-and-passkey-order', sql: keyAndPasskeyOrder },
 ];
