@@ -27,7 +27,7 @@ function parseOptions(argv: string[]): BenchOptions & { only?: string[] } {
     durationSeconds: number('duration', 10),
     runs: number('runs', 3),
     largeKeys: number('large-keys', 1_000_000),
-    // 10^6 takes about half an hour on the shared 2-core machine; see README "Benchmarks".
+    // 10^6 took 17 minutes on the shared 2-core machine (load average 3–5); see README "Benchmarks".
     floodRequests: number('flood-requests', 200_000),
     only: flags.get('only')?.split(','),
     parts: flags.get('parts')?.split(','),
