@@ -12,7 +12,7 @@ import { startThrowawayCluster } from '../scripts/postgres.mjs';
 import { openPostgresStore } from '../server/store/postgres/store.js';
 import { openSqliteStore } from '../server/store/sqlite/store.js';
 import type { Store } from '../server/store/types.js';
-import { seedAccount, sessionCall, signIn } from '../test/server/instances/cluster.js';
+import { createKeyThrough, seedAccount, sessionCall, signIn } from '../test/server/instances/cluster.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import { runLoad } from './run-load.js';
 import { type BenchOptions, goal, median, report, type Section } from './section.js';
@@ -80,9 +80,7 @@ async function revocationLatency(store: Store, deleter: ServerProcess, others: S
   for (let i = 0; i < DELETIONS; i++) {
     // A new account every 25 keys: key creation is limited to 30 per user per 10 minutes.
     if (i % 25 === 0) cookie = await signIn(deleter.url, await seedAccount(store, `deleter-${i}-${Date.now()}@bench.example`));
-    const created = await sessionCall(deleter.url, cookie, 'POST', '/api/keys', { name: `revoked ${i}` });
-    if (created.status !== 201) throw new Error(`POST /api/keys answered ${created.status}: ${await created.text()}`);
-    const { key, secret } = (await created.json()) as { key: { id: string }; secret: string };
+    const { key, secret } = await createKeyThrough(deleter.url, cookie, `revoked ${i}`);
     for (const server of others) {
       const used = await fetch(`${server.url}/v1/whoami`, { headers: { authorization: `Bearer ${secret}` } });
       if (used.status !== 200) throw new Error(`a new key answered ${used.status} on another instance`);

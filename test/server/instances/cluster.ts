@@ -44,6 +44,13 @@ export const sessionCall = (serverUrl: string, cookie: string, method: string, p
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
+/** Creates a key through `serverUrl` as the session's user; throws unless it answers 201. */
+export async function createKeyThrough(serverUrl: string, cookie: string, name: string): Promise<{ key: { id: string }; secret: string }> {
+  const response = await sessionCall(serverUrl, cookie, 'POST', '/api/keys', { name });
+  if (response.status !== 201) throw new Error(`POST /api/keys answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as { key: { id: string }; secret: string };
+}
+
 export interface Sample {
   startedAt: number;
   endedAt: number;

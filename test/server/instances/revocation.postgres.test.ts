@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../../server/store/postgres/store.js';
 import { createTestDatabase, type TestDatabase } from '../store/test-stores.js';
 import { startSmtpSink } from '../smtp-sink.js';
-import { deleteDuringStream, seedAccount, type ServerProcess, sessionCall, signIn, sleep, startServer, whoamiStatus } from './cluster.js';
+import { createKeyThrough, deleteDuringStream, seedAccount, type ServerProcess, sessionCall, signIn, sleep, startServer, whoamiStatus } from './cluster.js';
 
 describe('three server processes on one PostgreSQL', () => {
   let db: TestDatabase;
@@ -45,11 +45,7 @@ describe('three server processes on one PostgreSQL', () => {
     await db?.drop();
   });
 
-  const createKey = async (name: string) => {
-    const response = await sessionCall(a.url, cookie, 'POST', '/api/keys', { name });
-    expect(response.status).toBe(201);
-    return (await response.json()) as { key: { id: string }; secret: string };
-  };
+  const createKey = (name: string) => createKeyThrough(a.url, cookie, name);
 
   it('a key created through A works on B and C; deleted through A, no request to B that starts after the 204 is answered 200', async () => {
     const { key, secret } = await createKey('across instances');

@@ -12,7 +12,7 @@ import { RevocationWatch } from '../../../server/api-keys/revocation/watch.js';
 import { type ApiKeyVariables, requireApiKey } from '../../../server/auth/require-api-key.js';
 import { openSqliteStore, type SqliteStore } from '../../../server/store/sqlite/store.js';
 import { countCalls } from '../api-keys.helpers.js';
-import { deleteDuringStream, seedAccount, type ServerProcess, sessionCall, signIn, startServer, whoamiStatus } from './cluster.js';
+import { createKeyThrough, deleteDuringStream, seedAccount, type ServerProcess, signIn, startServer, whoamiStatus } from './cluster.js';
 
 /** The index with no revocation watch at all: the control showing the proof can fail. */
 class BlindWatch extends RevocationWatch {
@@ -53,11 +53,7 @@ describe('two server processes and an integrator on one SQLite file', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const createKey = async (name: string) => {
-    const response = await sessionCall(a.url, cookie, 'POST', '/api/keys', { name });
-    expect(response.status).toBe(201);
-    return (await response.json()) as { key: { id: string }; secret: string };
-  };
+  const createKey = (name: string) => createKeyThrough(a.url, cookie, name);
 
   it('a key created through A works on B; deleted through A, no request to B that starts after the 204 is answered 200', async () => {
     const { key, secret } = await createKey('cross-process');
