@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { startPostgresRevocationWatch } from './api-keys/revocation/postgres.js';
+import { SqliteRevocationWatch } from './api-keys/revocation/sqlite.js';
 import { REVOCATION_RETENTION_MS, type RevocationWatch } from './api-keys/revocation/watch.js';
 import { createApp } from './app.js';
 import { HASHING_CONCURRENCY, HASHING_QUEUE } from './auth/hashing-limits.js';
@@ -58,7 +59,12 @@ async function start(): Promise<void> {
       process.exit(1);
     }
   } else {
-    store = openSqliteStore(config.dbPath);
+    const sqlite = openSqliteStore(config.dbPath);
+    store = sqlite;
+    // Its lease from the start (and removed at shutdown): other processes on the file wait for it.
+    const watch = new SqliteRevocationWatch(sqlite);
+    await watch.start();
+    verifiedKeys = watch;
   }
   const smtp = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const outbox = smtp ? undefined : new DevOutbox(systemClock.now);

@@ -30,15 +30,20 @@ const REFUSED = {
 /**
  * The `/v1` key check (API.md §6): authenticate first, then count only failures. A malformed
  * secret is refused without touching the database; a key in the verified-key index costs a hash
- * and a `Map` read; any other well-formed one costs one indexed lookup. No check writes. `failureKey` names the client for the failure limit and is only computed on a
- * failure, so valid keys never pay for parsing forwarded addresses.
+ * and a `Map` read and is answered synchronously (no promise, no microtask: this runs on every
+ * request of the platform); any other well-formed one costs one indexed lookup. No check writes.
+ * `failureKey` names the client for the failure limit and is only computed on a failure, so
+ * valid keys never pay for parsing forwarded addresses.
  */
-export async function checkApiKey(deps: KeyCheckDeps, secret: string | undefined, failureKey: () => string): Promise<KeyCheck> {
+export function checkApiKey(deps: KeyCheckDeps, secret: string | undefined, failureKey: () => string): KeyCheck | Promise<KeyCheck> {
   if (secret === undefined || !API_KEY_PATTERN.test(secret)) return fail(deps, 'invalid_api_key', failureKey);
   const indexKey = indexKeyOf(secret);
   const known = deps.verifiedKeys?.lookup(indexKey);
-  const owner = known ?? (await lookUp(deps, indexKey));
-  if (!owner) return fail(deps, 'invalid_api_key', failureKey);
+  if (known) return accept(deps, known, failureKey);
+  return lookUp(deps, indexKey).then((owner) => (owner ? accept(deps, owner, failureKey) : fail(deps, 'invalid_api_key', failureKey)));
+}
+
+function accept(deps: KeyCheckDeps, owner: ApiKeyOwner, failureKey: () => string): KeyCheck | Promise<KeyCheck> {
   if (owner.expiresAt !== null && owner.expiresAt <= deps.clock.now()) return fail(deps, 'api_key_expired', failureKey);
   deps.usage?.record(owner.keyId);
   return { ok: true, owner };

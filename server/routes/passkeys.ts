@@ -58,8 +58,10 @@ export function passkeyRoutes(s: Services) {
   const origin = (c: Context) => requestHeader(c, 'origin');
   const app = new OpenAPIHono<{ Variables: SessionVariables }>({ defaultHook: validationHook });
   // Exact paths: `/api/passkeys/signup/*` and `/signin/*` are for people who are not signed in.
+  // `options` by its one method: for every method, beside `DELETE /:id`, it would push the whole
+  // app from Hono's RegExpRouter onto the slower TrieRouter, for every request (a test checks).
   app.use('/api/passkeys', requireSession(s.sessions, s.config));
-  app.use('/api/passkeys/options', requireSession(s.sessions, s.config));
+  app.on('POST', '/api/passkeys/options', requireSession(s.sessions, s.config));
   app.on('DELETE', '/api/passkeys/:id', requireSession(s.sessions, s.config));
 
   return app

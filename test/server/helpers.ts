@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresRevocationWatch } from '../../server/api-keys/revocation/postgres.js';
+import { SqliteRevocationWatch } from '../../server/api-keys/revocation/sqlite.js';
+import type { RevocationWatch } from '../../server/api-keys/revocation/watch.js';
 import { createApp } from '../../server/app.js';
 import type { OAuthClients } from '../../server/auth/oauth-client.js';
 import { createPostgresRateLimits } from '../../server/auth/postgres-rate-limit.js';
@@ -13,6 +15,7 @@ import { DevOutbox } from '../../server/mail/dev-outbox.js';
 import type { Mailer } from '../../server/mail/mailer.js';
 import { MailQueue } from '../../server/mail/queue.js';
 import type { Store } from '../../server/store/types.js';
+import type { SqliteStore } from '../../server/store/sqlite/store.js';
 import { onPostgres, openPostgresTestStore, openSqliteTestStore, type TestDatabase } from './store/test-stores.js';
 
 export { onPostgres, TEST_STORE } from './store/test-stores.js';
@@ -52,8 +55,8 @@ export interface Harness extends Browser {
   clock: TestClock;
   outbox: DevOutbox;
   usage: UsageRecorder;
-  /** PostgreSQL runs: the instance's key-index watch, started (SQLite runs: the app builds its own). */
-  verifiedKeys?: PostgresRevocationWatch;
+  /** This instance's verified-key index and its revocation watch, started. */
+  verifiedKeys: RevocationWatch;
   /** Drained after every `call`, so a test sees a request's mail as soon as it answers. */
   mail: MailQueue;
   config: AppConfig;
@@ -101,9 +104,11 @@ export function createHarness(
   const config = options.config ?? testConfig();
   const usage = new UsageRecorder(store, clock, () => {});
   const mail = new MailQueue(store, options.mailer ?? outbox, clock, () => {});
-  // PostgreSQL: this instance's lease and listener, as main.ts starts them; until started, the index stays off.
-  const verifiedKeys = backing.sql ? new PostgresRevocationWatch(backing.sql, store, { log: () => {} }) : undefined;
-  const watching = verifiedKeys?.start().catch((error) => console.error('the key index watch did not start', error));
+  // This instance's lease (and on PostgreSQL its listener), as main.ts starts them; until started, the index stays off.
+  const verifiedKeys: RevocationWatch = backing.sql
+    ? new PostgresRevocationWatch(backing.sql, store, { log: () => {} })
+    : new SqliteRevocationWatch(store as SqliteStore, { log: () => {} });
+  const watching = verifiedKeys.start().catch((error) => console.error('the key index watch did not start', error));
   const app = createApp({
     store,
     mailer: options.mailer ?? outbox,
@@ -197,7 +202,7 @@ export function createHarness(
       await usage.stop();
       await mail.stop();
       await watching;
-      await verifiedKeys?.stop();
+      await verifiedKeys.stop();
       await backing.dispose();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },

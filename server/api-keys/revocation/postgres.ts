@@ -1,29 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { Store } from '../../store/types.js';
-import type { KeyIndex } from '../key-index.js';
-import { RevocationWatch } from './watch.js';
+import { DEFAULT_LEASE_MS, DEFAULT_RENEW_MS, LEASE_MARGIN_MS, type LeaseOptions, PRUNE_AFTER_MS, RevocationWatch, SETTLE_LIMIT_MS, sleep } from './watch.js';
 
 export const REVOCATION_CHANNEL = 'perso_key_revocations';
 
-export interface PostgresWatchOptions {
-  /** How long an instance's promise to apply revocations lasts without renewal. */
-  leaseMs?: number;
-  renewMs?: number;
+export interface PostgresWatchOptions extends LeaseOptions {
   instanceId?: string;
-  log?: (message: string, error?: unknown) => void;
-  index?: KeyIndex;
 }
-
-const DEFAULT_LEASE_MS = 3_000;
-const DEFAULT_RENEW_MS = 1_000;
-/** Slack for timer delays and for the instance's clock running a little fast against the database's. */
-const LEASE_MARGIN_MS = 500;
-/** The longest a deletion waits for acknowledgements before it reports failure: far past any lease. */
-const SETTLE_LIMIT_MS = 15_000;
-const PRUNE_AFTER_MS = 60_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * For several instances on one PostgreSQL (API.md §8: "a key deleted through one fails on the

@@ -1,14 +1,35 @@
 import type { ApiKeyOwner, Store } from '../../store/types.js';
 import { KeyIndex } from '../key-index.js';
 
+/** What both lease-holding watches take (revocation/postgres.ts, revocation/sqlite.ts). */
+export interface LeaseOptions {
+  /** How long a process's promise to apply revocations lasts without renewal. */
+  leaseMs?: number;
+  renewMs?: number;
+  log?: (message: string, error?: unknown) => void;
+  index?: KeyIndex;
+}
+
+export const DEFAULT_LEASE_MS = 3_000;
+export const DEFAULT_RENEW_MS = 1_000;
+/** Slack for timer delays (and for a clock running a little fast against the database's): trust ends this long before the lease. */
+export const LEASE_MARGIN_MS = 500;
+/** The longest a deletion waits for acknowledgements before it reports failure: far past any lease. */
+export const SETTLE_LIMIT_MS = 15_000;
+/** Leases that ended this long ago are deleted. */
+export const PRUNE_AFTER_MS = 60_000;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** How long revocation rows are kept; a process that has not synced for half of it starts over. */
 export const REVOCATION_RETENTION_MS = 60 * 60_000;
 
 /**
  * Keeps a process's `KeyIndex` exact across processes and instances: every key deletion is a
  * numbered revocation row (written in the deleting transaction), and a watch applies them to
- * the index before the index may answer again. Backends differ in how they learn of new rows:
- * SQLite asks `PRAGMA data_version` on each request, PostgreSQL listens and holds a lease.
+ * the index before the index may answer again. Each process holds a lease and acks what it has
+ * applied; a deletion waits for every live lease. Backends differ in how they learn of new
+ * rows: PostgreSQL listens, SQLite polls `PRAGMA data_version`.
  */
 export abstract class RevocationWatch {
   readonly index: KeyIndex;

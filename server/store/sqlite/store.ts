@@ -152,11 +152,32 @@ function createPrivately(path: string): void {
 /** Opens (creating if needed) an SQLite database file; `:memory:` works for throwaway stores. */
 /** The SQLite store, plus what only SQLite can tell: whether another connection has written. */
 export interface SqliteStore extends Store {
+  /** False for `:memory:`: no other connection can ever open this database. */
+  readonly shared: boolean;
+  /** False once closed. */
+  readonly open: boolean;
   /**
-   * Changes after any commit by another connection (`PRAGMA data_version`, about 1 µs: another
-   * process included) and after each key revocation through this one.
+   * Changes after any commit by another connection (`PRAGMA data_version`: another process
+   * included; a few µs, two `fcntl` calls) and after each key revocation through this one.
    */
   changeVersion(): number;
+  /** Key revocations committed through this store object so far: free to read. */
+  ownRevocations(): number;
+  /** The leases of processes holding verified keys in memory (api-keys/revocation/sqlite.ts). */
+  readonly keyIndexLeases: KeyIndexLeases;
+}
+
+/** Rows of `key_index_instances`; times are epoch milliseconds. Synchronous, as better-sqlite3 is. */
+export interface KeyIndexLeases {
+  /** Creates or extends `id`'s lease (a new row acks `acked`); answers the newest revision. */
+  renew(id: string, leaseUntil: number, acked: number): number;
+  /** Records that `id` has applied every revocation up to `revision`. */
+  ack(id: string, revision: number): void;
+  /** How many other leases alive at `now` have not acked `revision`. */
+  behind(id: string, revision: number, now: number): number;
+  remove(id: string): void;
+  /** Deletes leases that ended before `before`. */
+  prune(before: number): void;
 }
 
 export function openSqliteStore(path: string): SqliteStore {
@@ -261,6 +282,17 @@ export function openSqliteStore(path: string): SqliteStore {
     ),
     oldRevocations: db.prepare('DELETE FROM key_revocations WHERE at < ? AND revision < (SELECT max(revision) FROM key_revocations)'),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+    renewLease: db.prepare<[string, number, number], number>(
+      `INSERT INTO key_index_instances (id, lease_until, acked) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until
+       RETURNING (SELECT coalesce(max(revision), 0) FROM key_revocations)`,
+    ).pluck(),
+    ackLease: db.prepare('UPDATE key_index_instances SET acked = max(acked, ?) WHERE id = ?'),
+    leasesBehind: db.prepare<[string, number, number], number>(
+      'SELECT count(*) FROM key_index_instances WHERE id <> ? AND acked < ? AND lease_until > ?',
+    ).pluck(),
+    removeLease: db.prepare('DELETE FROM key_index_instances WHERE id = ?'),
+    pruneLeases: db.prepare('DELETE FROM key_index_instances WHERE lease_until < ?'),
     keyOwner: db.prepare<[Buffer], ApiKeyOwner>(API_KEY_OWNER_SQL),
     keyLastUsed: db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?'),
     // The key may have been deleted since the use was counted: skip it rather than break the batch.
@@ -489,9 +521,21 @@ export function openSqliteStore(path: string): SqliteStore {
     async deleteOldRevocations(before) {
       return q.oldRevocations.run(before).changes;
     },
+    shared: path !== ':memory:',
+    get open() {
+      return db.open;
+    },
     changeVersion() {
       // Both counters only grow, so their sum moves whenever either does.
       return q.dataVersion.get()! + ownRevocations;
+    },
+    ownRevocations: () => ownRevocations,
+    keyIndexLeases: {
+      renew: (id, leaseUntil, acked) => q.renewLease.get(id, leaseUntil, acked)!,
+      ack: (id, revision) => void q.ackLease.run(revision, id),
+      behind: (id, revision, now) => q.leasesBehind.get(id, revision, now)!,
+      remove: (id) => void q.removeLease.run(id),
+      prune: (before) => void q.pruneLeases.run(before),
     },
     async findApiKeyByHash(keyHash) {
       return q.keyOwner.get(keyHash);

@@ -5,6 +5,7 @@ import passkeys from './004-passkeys.js';
 import identities from './005-identities.js';
 import keyRevocations from './006-key-revocations.js';
 import keyAndPasskeyOrder from './007-key-and-passkey-order.js';
+import keyIndexInstances from './008-key-index-instances.js';
 
 /** Numbered schema migrations, applied in order at start-up; never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 5, name: 'identities', sql: identities },
   { version: 6, name: 'key-revocations', sql: keyRevocations },
   { version: 7, name: 'key-and-passkey-order', sql: keyAndPasskeyOrder },
+  { version: 8, name: 'key-index-instances', sql: keyIndexInstances },
 ];
