@@ -1,10 +1,8 @@
-import { adoptStyles, html, nothing, type CSSResultOrNative } from 'lit';
+import { html, nothing, type CSSResultOrNative } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { dialog } from '../base/dialog.styles.js';
-import type { PersoEventDetail, PersoEventName } from '../base/events.js';
-import type { Localizer } from '../base/localize.js';
+import { Screen, type ScreenHost } from '../base/screen.js';
 import { ApiError } from '../client/api-error.js';
-import type { PersoClient } from '../client/api-client.js';
 import type { ApiKey } from '../client/types.js';
 import { type CreateFormState, type FormDraft, readCreateForm, readDraft, renderCreateForm } from './create-form.js';
 import { type PendingDelete, renderDeleteDialog } from './delete-dialog.js';
@@ -13,17 +11,8 @@ import { listStyles } from './key-list.styles.js';
 import { type CopyStatus, renderKeyRow } from './key-row.js';
 
 /** What the list needs from `<perso-api-keys>`. */
-export interface KeyListHost {
-  root(): HTMLElement | DocumentFragment;
-  client(): PersoClient;
-  t(): Localizer;
+export interface KeyListHost extends ScreenHost {
   signedIn(): boolean;
-  requestUpdate(): void;
-  /** The host's `updateComplete`. */
-  updated(): Promise<boolean>;
-  emit<K extends PersoEventName>(type: K, detail: PersoEventDetail<K>): boolean;
-  /** Emits `perso-error` (unless the session ended) and returns the sentence to show. */
-  reportError(error: unknown): string;
 }
 
 /**
@@ -33,7 +22,7 @@ export interface KeyListHost {
  * and the kit's first download stays small. Its styles are added to the element's shadow
  * root when it first loads.
  */
-export class KeyList {
+export class KeyList extends Screen<KeyListHost> {
   keys: ApiKey[] = [];
   /** Said in the element's status region: a key was created or deleted. */
   announcement = '';
@@ -51,11 +40,8 @@ export class KeyList {
   #focusAfterDialog?: string;
   #copyReset?: ReturnType<typeof setTimeout>;
 
-  constructor(
-    private readonly host: KeyListHost,
-    elementStyles: CSSResultOrNative[],
-  ) {
-    adoptStyles(host.root() as ShadowRoot, [...elementStyles, dialog, listStyles]);
+  constructor(host: KeyListHost, elementStyles: CSSResultOrNative[]) {
+    super(host, elementStyles, [dialog, listStyles]);
   }
 
   /** Freshly loaded keys: a secret shown before is gone. */
@@ -89,11 +75,6 @@ export class KeyList {
     return this.host.root().querySelector('dialog');
   }
 
-  #set(change: () => void): void {
-    change();
-    this.host.requestUpdate();
-  }
-
   #onCreate = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const { host } = this;
@@ -101,13 +82,13 @@ export class KeyList {
     if (this.#form.busy) return;
     const { input, errors } = readCreateForm(form, host.t());
     if (Object.keys(errors).length > 0) {
-      this.#set(() => (this.#form = { busy: false, errors }));
+      this.set(() => (this.#form = { busy: false, errors }));
       return this.#focusInvalidField();
     }
-    this.#set(() => (this.#form = { busy: true, errors: {} }));
+    this.set(() => (this.#form = { busy: true, errors: {} }));
     try {
       const { key, secret } = await host.client().createKey(input);
-      this.#set(() => {
+      this.set(() => {
         this.keys = [key, ...this.keys.filter((k) => k.id !== key.id)];
         this.#revealed = { id: key.id, secret };
         this.#copyStatus = undefined;
@@ -129,7 +110,7 @@ export class KeyList {
       const fields = error instanceof ApiError ? error.fields : {};
       const fieldErrors = { ...(fields.name && { name: fields.name }), ...(fields.expiresAt && { expiresAt: fields.expiresAt }) };
       const onField = Object.keys(fieldErrors).length > 0;
-      this.#set(() => (this.#form = { busy: false, errors: fieldErrors, error: onField ? undefined : message }));
+      this.set(() => (this.#form = { busy: false, errors: fieldErrors, error: onField ? undefined : message }));
       if (onField) void this.#focusInvalidField();
     }
   };
@@ -139,7 +120,7 @@ export class KeyList {
     const form = this.#formElement;
     if (!this.#form.errors[field] || !form) return;
     const { errors } = readCreateForm(form, this.host.t());
-    this.#set(() => (this.#form = { ...this.#form, errors: { ...this.#form.errors, [field]: errors[field] } }));
+    this.set(() => (this.#form = { ...this.#form, errors: { ...this.#form.errors, [field]: errors[field] } }));
   }
 
   async #focusInvalidField(): Promise<void> {
@@ -153,18 +134,18 @@ export class KeyList {
     clearTimeout(this.#copyReset);
     try {
       await navigator.clipboard.writeText(secret);
-      this.#set(() => (this.#copyStatus = 'copied'));
-      this.#copyReset = setTimeout(() => this.#set(() => (this.#copyStatus = undefined)), 4000);
+      this.set(() => (this.#copyStatus = 'copied'));
+      this.#copyReset = setTimeout(() => this.set(() => (this.#copyStatus = undefined)), 4000);
     } catch {
       // No clipboard access (permissions, insecure page): select the key so the user copies it.
       const code = this.host.root().querySelector('#secret');
       if (code) getSelection()?.selectAllChildren(code);
-      this.#set(() => (this.#copyStatus = 'manual'));
+      this.set(() => (this.#copyStatus = 'manual'));
     }
   };
 
   #openDelete = async (key: ApiKey): Promise<void> => {
-    this.#set(() => (this.#pendingDelete = { key, busy: false }));
+    this.set(() => (this.#pendingDelete = { key, busy: false }));
     this.#focusAfterDialog = key.id;
     await this.host.updated();
     const dialog = this.#dialog!;
@@ -177,11 +158,11 @@ export class KeyList {
     const pending = this.#pendingDelete;
     if (!pending || pending.busy) return;
     const { key } = pending;
-    this.#set(() => (this.#pendingDelete = { key, busy: true }));
+    this.set(() => (this.#pendingDelete = { key, busy: true }));
     try {
       await host.client().deleteKey(key.id);
       const index = this.keys.findIndex((k) => k.id === key.id);
-      this.#set(() => {
+      this.set(() => {
         this.keys = this.keys.filter((k) => k.id !== key.id);
         if (this.#revealed?.id === key.id) this.#revealed = undefined;
         this.announcement = host.t().term('keys.deleted', { name: key.name });
@@ -193,7 +174,7 @@ export class KeyList {
       this.#dialog?.close();
     } catch (error) {
       // A lost session closed the dialog already.
-      if (host.signedIn()) this.#set(() => (this.#pendingDelete = { key, busy: false, error: host.reportError(error) }));
+      if (host.signedIn()) this.set(() => (this.#pendingDelete = { key, busy: false, error: host.reportError(error) }));
     }
   };
 
@@ -203,7 +184,7 @@ export class KeyList {
 
   #onDialogClose = async (): Promise<void> => {
     const renderRoot = this.host.root();
-    this.#set(() => (this.#pendingDelete = undefined));
+    this.set(() => (this.#pendingDelete = undefined));
     await this.host.updated();
     const id = this.#focusAfterDialog;
     const target = id && [...renderRoot.querySelectorAll<HTMLButtonElement>('.actions button')].find((b) => b.dataset.keyId === id);
@@ -228,12 +209,12 @@ export class KeyList {
     const t = this.host.t();
     return html`<div part="table-tools" class="table-tools">
       <label class="check">
-        <input type="checkbox" part="hide-expired-input" .checked=${this.#hideExpired} @change=${(event: Event) => this.#set(() => (this.#hideExpired = (event.target as HTMLInputElement).checked))} />
+        <input type="checkbox" part="hide-expired-input" .checked=${this.#hideExpired} @change=${(event: Event) => this.set(() => (this.#hideExpired = (event.target as HTMLInputElement).checked))} />
         ${t.term('keys.hideExpired')}
       </label>
       <label class="sort">
         ${t.term('keys.sortBy')}
-        <select part="sort-select" @change=${(event: Event) => this.#set(() => (this.#order = (event.target as HTMLSelectElement).value as KeyOrder))}>
+        <select part="sort-select" @change=${(event: Event) => this.set(() => (this.#order = (event.target as HTMLSelectElement).value as KeyOrder))}>
           ${KEY_ORDERS.map((order) => html`<option value=${order} ?selected=${order === this.#order}>${t.term(`keys.sort.${order}`)}</option>`)}
         </select>
       </label>

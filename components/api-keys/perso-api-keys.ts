@@ -7,7 +7,7 @@ import { tokens } from '../base/tokens.styles.js';
 import { describeError, endedSession } from '../auth/errors.js';
 import type { SignOutReason } from '../base/events.js';
 import type { User } from '../client/types.js';
-import type { KeyList, KeyListHost } from './key-list.js';
+import type { KeyList } from './key-list.js';
 import { styles } from './perso-api-keys.styles.js';
 import { SessionController } from '../client/session-controller.js';
 
@@ -101,7 +101,7 @@ export class PersoApiKeys extends PersoElement {
     task: async ([client, userId], { signal }) => {
       if (!userId) return initialState;
       const [keys, { KeyList }] = await Promise.all([client.listKeys(signal), import('./key-list.js')]);
-      this.#list ??= new KeyList(this.#listHost, PersoApiKeys.elementStyles);
+      this.#list ??= new KeyList({ ...this.screenHost((error) => this.reportError(error)), signedIn: () => Boolean(this.session.user) }, PersoApiKeys.elementStyles);
       return keys;
     },
     args: () => [this.client, this.session.user?.id] as const,
@@ -116,18 +116,6 @@ export class PersoApiKeys extends PersoElement {
   private focusFormWhenShown = false;
 
   private clock?: ReturnType<typeof setInterval>;
-
-  /** What the signed-in screen reaches of this element (its client and `emit` stay protected). */
-  readonly #listHost: KeyListHost = {
-    root: () => this.renderRoot,
-    client: () => this.client,
-    t: () => this.localize.t,
-    signedIn: () => Boolean(this.session.user),
-    requestUpdate: () => this.requestUpdate(),
-    updated: () => this.updateComplete,
-    emit: (type, detail) => this.emit(type, detail),
-    reportError: (error) => this.reportError(error),
-  };
 
   override connectedCallback(): void {
     super.connectedCallback();

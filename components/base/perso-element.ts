@@ -5,6 +5,7 @@ import type { PersoClient } from '../client/api-client.js';
 import { clientContext, sharedClient } from '../client/context.js';
 import type { PersoEventDetail, PersoEventName } from './events.js';
 import { LocalizeController, type Localized } from './localize.js';
+import type { ScreenHost } from './screen.js';
 
 /**
  * Base of every Perso element: the `api`, `organization` and `theme` attributes, the shared
@@ -40,5 +41,18 @@ export class PersoElement extends LitElement implements Localized {
   /** Dispatches a bubbling, composed, typed event. */
   protected emit<K extends PersoEventName>(type: K, detail: PersoEventDetail<K>): boolean {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: false }));
+  }
+
+  /** What a screen loaded in its own chunk (`Screen`) may reach of this element. */
+  protected screenHost(reportError: (error: unknown) => string): ScreenHost {
+    return {
+      root: () => this.renderRoot,
+      client: () => this.client,
+      t: () => this.localize.t,
+      requestUpdate: () => this.requestUpdate(),
+      updated: () => this.updateComplete,
+      emit: (type, detail) => this.emit(type, detail),
+      reportError,
+    };
   }
 }
