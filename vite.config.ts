@@ -52,6 +52,9 @@ const environment = (outDir: string, build: Build): EnvironmentOptions => {
       },
       rolldownOptions: {
         external: bundleLit ? [] : (id) => LIT.test(id),
+        // perso-kit.js may gain exports, so what it shares with its lazy chunks (Lit, the base
+        // element) stays inside it instead of becoming one more file to fetch before it runs.
+        preserveEntrySignatures: build === 'kit' ? 'allow-extension' : 'strict',
         output: {
           chunkFileNames: 'chunks/[name]-[hash].js',
           // The per-element files: Lit in a chunk of its own, shared by every entry.
