@@ -1,7 +1,9 @@
 import { html, nothing, type CSSResultOrNative } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { dialog } from '../base/dialog.styles.js';
+import { addEnglish } from '../base/localize.js';
 import { Screen, type ScreenHost } from '../base/screen.js';
+import { keyListEn } from '../base/translations/en-key-list.js';
 import { ApiError } from '../client/api-error.js';
 import type { ApiKey } from '../client/types.js';
 import { type CreateFormState, type FormDraft, readCreateForm, readDraft, renderCreateForm } from './create-form.js';
@@ -9,6 +11,9 @@ import { type PendingDelete, renderDeleteDialog } from './delete-dialog.js';
 import { KEY_ORDERS, MANY_KEYS, type KeyOrder, arrangeKeys } from './key-order.js';
 import { listStyles } from './key-list.styles.js';
 import { type CopyStatus, renderKeyRow } from './key-row.js';
+
+// Before this screen first renders; a host's own overrides (`registerTranslation('en', …)`) still win.
+addEnglish(keyListEn);
 
 /** What the list needs from `<perso-api-keys>`. */
 export interface KeyListHost extends ScreenHost {

@@ -3,10 +3,15 @@ import { repeat } from 'lit/directives/repeat.js';
 import { createPasskey, isAborted, passkeysSupported, signalRemovedPasskey } from '../auth/passkey.js';
 import { dialog } from '../base/dialog.styles.js';
 import type { Localizer } from '../base/localize.js';
+import { addEnglish } from '../base/localize.js';
 import { Screen, type ScreenHost } from '../base/screen.js';
+import { passkeyListEn } from '../base/translations/en-passkey-list.js';
 import type { Passkey, PasskeyList as Listed } from '../client/types.js';
 import { listStyles } from './passkey-list.styles.js';
 import { type PendingRemove, renderRemoveDialog } from './remove-dialog.js';
+
+// Before this screen first renders; a host's own overrides (`registerTranslation('en', …)`) still win.
+addEnglish(passkeyListEn);
 
 /**
  * The signed-in screen of `<perso-passkeys>`: the list, "Add a passkey" and the remove dialog,

@@ -1,3 +1,6 @@
+import type { keyListEn } from './en-key-list.js';
+import type { passkeyListEn } from './en-passkey-list.js';
+
 /**
  * English strings. Visible labels here are part of the public contract (tests and users find
  * controls by them). Error codes from the server double as keys under `error.`.
@@ -62,69 +65,12 @@ export const en = {
   'social.linkLead': 'Add another way to sign in',
   'social.continue': 'Continue with {provider}',
   'keys.signedOut': 'Sign in to manage your API keys',
-  'keys.formTitle': 'Create New API Key',
-  'keys.name': 'API Key Name',
-  'keys.expiresAt': 'Expires At',
-  'keys.create': 'Create',
-  'keys.caption': 'Your API Keys',
-  'keys.col.name': 'Key Name',
-  'keys.col.key': 'Key',
-  'keys.col.expiresAt': 'Expires At',
-  'keys.col.lastUsedAt': 'Last Used At',
-  'keys.col.createdAt': 'Created At',
-  'keys.col.actions': 'Actions',
-  'keys.copy': 'Copy',
-  'keys.copied': 'Copied',
-  'keys.copyWarning': "Copy this key now. You won't be able to see it again.",
-  'keys.expired': 'Expired',
-  'keys.never': 'Not used yet',
-  'keys.empty': 'No API keys yet',
-  'keys.delete': 'Delete',
-  'keys.cancel': 'Cancel',
   'keys.loading': 'Loading your API keys…',
   'keys.retry': 'Retry',
-  'keys.nameRequired': 'Enter a name for the key.',
-  'keys.nameTooLong': 'Use 100 characters or fewer.',
-  'keys.expiresHint': 'Optional. The key stops working at the end of that day.',
-  'keys.expiresInvalid': 'Choose a date after today.',
-  'keys.noExpiry': 'No expiry',
   'keys.sessionEnded': 'Your session ended — sign in again. Your key name is kept.',
-  'keys.hideExpired': 'Hide expired keys',
-  'keys.sortBy': 'Sort by',
-  'keys.sort.created': 'Newest first',
-  'keys.sort.name': 'Name',
-  'keys.sort.lastUsed': 'Last used',
-  'keys.sort.expires': 'Expires soonest',
-  'keys.hiddenCount.one': '{count} expired key hidden',
-  'keys.hiddenCount.other': '{count} expired keys hidden',
-  'keys.copyManual': 'The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.',
-  'keys.deleteLabel': 'Delete {name}',
-  'keys.deleteTitle': 'Delete “{name}”?',
-  'keys.deleteBody': 'Apps using this key stop working at once. This cannot be undone.',
-  'keys.created': 'API key “{name}” created.',
-  'keys.deleted': 'API key “{name}” deleted.',
-  'keys.usage.one': '{count} request in the last 30 days',
-  'keys.usage.other': '{count} requests in the last 30 days',
-  'passkeys.heading': 'Passkeys',
-  'passkeys.lead': 'Sign in with your fingerprint, face or screen lock instead of a password.',
   'passkeys.signedOut': 'Sign in to manage your passkeys',
-  'passkeys.add': 'Add a passkey',
-  'passkeys.adding': 'Adding…',
-  'passkeys.remove': 'Remove',
-  'passkeys.removeLabel': 'Remove {name}',
-  'passkeys.removeTitle': 'Remove “{name}”?',
-  'passkeys.removeBody': 'You will no longer be able to sign in with this passkey here.',
-  'passkeys.cancel': 'Cancel',
-  'passkeys.created': 'Created {date}',
-  'passkeys.lastUsed': 'Last used {date}',
-  'passkeys.neverUsed': 'Never used',
-  'passkeys.synced': 'Synced',
-  'passkeys.empty': 'No passkeys yet',
   'passkeys.loading': 'Loading your passkeys…',
   'passkeys.retry': 'Retry',
-  'passkeys.added': 'Passkey “{name}” added.',
-  'passkeys.removed': 'Passkey “{name}” removed.',
-  'passkeys.unsupported': 'This browser cannot create passkeys.',
   // Every server error code (server/errors.ts) has a key here; a test fails when one is missing.
   'error.invalid_json': 'The request could not be read. Reload the page and try again.',
   'error.unsupported_media_type': 'The request could not be read. Reload the page and try again.',
@@ -170,4 +116,8 @@ export const en = {
   'error.unexpected': 'Something went wrong. Try again in a moment.',
 } as const;
 
-export type MessageKey = keyof typeof en;
+/**
+ * Every key: the core strings above and those of the screens that load in chunks of their own
+ * (each chunk brings its English strings, `addEnglish()`).
+ */
+export type MessageKey = keyof typeof en | keyof typeof keyListEn | keyof typeof passkeyListEn;
