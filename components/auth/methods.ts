@@ -4,8 +4,8 @@ import type { MessageKey } from '../base/translations/en.js';
 import type { OrganizationConfig, SocialProvider } from '../client/types.js';
 import type { AuthForm } from './auth-form.js';
 import { passkeysSupported } from './passkey.js';
-import { renderCodeForm, type VerificationCode } from './verification-code.js';
-import { renderAlert, renderAlternatives, renderDivider, renderHeader, renderStatus } from './views.js';
+import type { CodeStep } from './code-step.js';
+import { renderAlert, renderAlternatives, renderDivider, renderHeader, renderLoading, renderStatus } from './views.js';
 
 /** The card's own words, as keys: looked up at render time so a language change applies. */
 export interface MethodLabels {
@@ -30,8 +30,8 @@ export interface MethodsView {
   passkey?: PasskeyButton;
   onSubmit(event: SubmitEvent): void;
   onSocial(provider: SocialProvider): void;
-  /** Back from a provider that did not vouch for the email: the code form for the waiting attempt. */
-  returnedCode: VerificationCode;
+  /** Back from a provider that did not vouch for the email: the code form for the waiting attempt (once loaded). */
+  returnedCode?: CodeStep;
   onVerifyReturned(event: SubmitEvent, attempt: string): void;
   /** Under the submit button, e.g. "Forgot password?". */
   footer?: TemplateResult;
@@ -91,7 +91,7 @@ function renderFormAlert(t: Localizer, { form, returnedCode, onVerifyReturned }:
   if (alert) return renderAlert(alert);
   const attempt = form.returnedAttempt;
   if (!attempt) return nothing;
-  return html`${renderStatus(t.term('social.verifyEmail'))}${renderCodeForm(t, returnedCode, (event) => onVerifyReturned(event, attempt))}`;
+  return html`${renderStatus(t.term('social.verifyEmail'))}${returnedCode ? returnedCode.renderCodeForm(t, (event) => onVerifyReturned(event, attempt)) : renderLoading(t)}`;
 }
 
 /**

@@ -4,12 +4,11 @@ import { AuthForm } from '../auth/auth-form.js';
 import { navigateTop } from '../auth/social-return.js';
 import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
+import { LazyCodeStep } from '../auth/lazy-code-step.js';
 import { type MethodsView, passkeyOffered, renderLinking, renderMethods } from '../auth/methods.js';
 import { PasskeySignIn } from '../auth/passkey-flow.js';
-import { ResendAction } from '../auth/resend.js';
 import { SignOutAction } from '../auth/sign-out.js';
-import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
-import { mailIcon, renderAlert, renderHeader } from '../auth/views.js';
+import { mailIcon, renderAlert, renderHeader, renderLoading } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
 import { PersoElement } from '../base/perso-element.js';
 import type { SignOutReason } from '../base/events.js';
@@ -94,8 +93,7 @@ export class PersoSignin extends PersoElement {
     onChange: (user, _previous, reason) => this.#sessionChanged(user, reason),
   });
   #form = new AuthForm(this, { purpose: 'sign-in', report: (detail) => this.emit('perso-error', detail) });
-  #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
-  #code = new VerificationCode(this, () => this.client);
+  #codeStep = new LazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
   #passkey = new PasskeySignIn(this, () => this.client, {
     organization: () => this.organization,
     signedIn: (user) => {
@@ -145,8 +143,7 @@ export class PersoSignin extends PersoElement {
       this.emit('perso-signed-in', { user: outcome.value });
     } else if (outcome.status === 'failed' && outcome.error.code === 'email_not_verified') {
       // The password was right, for a sign-up not yet verified: its code finishes it here.
-      this.#resend.reset();
-      this.#code.reset();
+      this.#codeStep.step?.reset();
       this.#form.clearPassword();
       this.#show('verify');
       this.unverified = { email: outcome.email, attempt: outcome.cause instanceof ApiError ? outcome.cause.attempt : undefined };
@@ -160,8 +157,9 @@ export class PersoSignin extends PersoElement {
   #verify = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const attempt = this.unverified?.attempt;
-    if (!attempt) return;
-    const user = await this.#form.verify(this.#code, attempt);
+    const code = this.#codeStep.step?.code;
+    if (!attempt || !code) return;
+    const user = await this.#form.verify(code, attempt);
     if (!user) return;
     this.#show('form');
     this.emit('perso-signed-in', { user });
@@ -191,13 +189,18 @@ export class PersoSignin extends PersoElement {
       passkey: { busy: this.#passkey.busy, prepare: () => this.#passkey.prepare(), start: () => void this.#passkey.start() },
       onSubmit: this.#submit,
       onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
-      returnedCode: this.#code,
+      returnedCode: this.#codeStep.step,
       onVerifyReturned: async (event, attempt) => {
         event.preventDefault();
-        const user = await this.#form.verify(this.#code, attempt);
+        const code = this.#codeStep.step?.code;
+        const user = code && (await this.#form.verify(code, attempt));
         if (user) this.emit('perso-signed-in', { user });
       },
     };
+  }
+
+  protected override willUpdate(): void {
+    if (this.view === 'verify' || this.#form.returnedAttempt) this.#codeStep.load();
   }
 
   protected override updated(): void {
@@ -237,13 +240,14 @@ export class PersoSignin extends PersoElement {
   }
 
   #renderVerify({ email, attempt }: Unverified): TemplateResult {
+    const step = this.#codeStep.step;
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signin.verifyHeading'))}
       <p class="lead">${this.localize.t.term('signin.verifyLead', { email })}</p>
       ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
-      ${attempt ? renderCodeForm(this.localize.t, this.#code, this.#verify) : nothing}
-      <div class="stack after-code">${this.#resend.render(email, attempt)}${this.#renderBackLink()}</div>
+      ${!step ? renderLoading(this.localize.t) : attempt ? step.renderCodeForm(this.localize.t, this.#verify) : nothing}
+      <div class="stack after-code">${step?.renderResend(email, attempt) ?? nothing}${this.#renderBackLink()}</div>
     `;
   }
 

@@ -4,12 +4,11 @@ import { AuthForm } from '../auth/auth-form.js';
 import { navigateTop } from '../auth/social-return.js';
 import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
+import { LazyCodeStep } from '../auth/lazy-code-step.js';
 import { type MethodsView, renderMethods } from '../auth/methods.js';
 import { PasskeySignUp } from '../auth/passkey-flow.js';
-import { ResendAction } from '../auth/resend.js';
 import { SignOutAction } from '../auth/sign-out.js';
-import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
-import { mailIcon, renderAlert, renderHeader, renderStatus } from '../auth/views.js';
+import { mailIcon, renderAlert, renderHeader, renderLoading, renderStatus } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
 import { PersoElement } from '../base/perso-element.js';
 import { SessionPoll } from '../client/session-poll.js';
@@ -92,8 +91,7 @@ export class PersoSignup extends PersoElement {
   #gate = new AuthGate(this, () => this.client, () => this.organization, { onChange: (user) => this.#sessionChanged(user) });
   #poll = new SessionPoll(this, () => this.#gate.recheckSession());
   #form = new AuthForm(this, { purpose: 'sign-up', report: (detail) => this.emit('perso-error', detail) });
-  #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
-  #code = new VerificationCode(this, () => this.client);
+  #codeStep = new LazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
   #passkey = new PasskeySignUp(this, () => this.client);
   #signOut = new SignOutAction(this, () => this.client);
 
@@ -114,8 +112,7 @@ export class PersoSignup extends PersoElement {
 
   /** The server started an attempt (password or passkey): its mail is on the way. */
   #accepted(email: string, accepted: SignUpAccepted, method: 'password' | 'passkey'): void {
-    this.#resend.reset();
-    this.#code.reset();
+    this.#codeStep.step?.reset();
     this.attempt = { email, id: accepted.attempt, mailHeld: accepted.mailHeld === true };
     this.#form.nextStep();
     this.emit('perso-signed-up', { email, method });
@@ -123,6 +120,8 @@ export class PersoSignup extends PersoElement {
 
   #submit = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
+    // What a sent sign-up shows next, fetched while the server answers.
+    this.#codeStep.load();
     const outcome = await this.#form.submit((email, password) => this.client.signUp({ email, password, ...this.#attemptOptions() }));
     if (outcome.status === 'done') this.#accepted(outcome.email, outcome.value, 'password');
   };
@@ -133,6 +132,7 @@ export class PersoSignup extends PersoElement {
     this.#form.clear();
     if (!this.#form.validate(['email'])) return;
     const email = this.#form.email;
+    this.#codeStep.load();
     try {
       this.#accepted(email, await this.#passkey.run({ email, ...this.#attemptOptions() }), 'passkey');
     } catch (error) {
@@ -166,13 +166,14 @@ export class PersoSignup extends PersoElement {
   #verify = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     // Success shows through the session change; a wrong code is on the field already.
-    if (this.attempt) await this.#form.verify(this.#code, this.attempt.id);
+    const code = this.#codeStep.step?.code;
+    if (this.attempt && code) await this.#form.verify(code, this.attempt.id);
   };
 
   #changeEmail = (): void => {
     this.attempt = undefined;
     this.#form.clear();
-    this.#resend.reset();
+    this.#codeStep.step?.resend.reset();
     void this.#form.focusField('email');
   };
 
@@ -188,10 +189,11 @@ export class PersoSignup extends PersoElement {
       },
       onSubmit: this.#submit,
       onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
-      returnedCode: this.#code,
+      returnedCode: this.#codeStep.step,
       onVerifyReturned: async (event, attempt) => {
         event.preventDefault();
-        const user = await this.#form.verify(this.#code, attempt);
+        const code = this.#codeStep.step?.code;
+        const user = code && (await this.#form.verify(code, attempt));
         if (user) this.emit('perso-signed-in', { user });
       },
     };
@@ -205,6 +207,7 @@ export class PersoSignup extends PersoElement {
 
   protected override willUpdate(): void {
     this.#poll.active = this.#step === 'check-inbox';
+    if (this.attempt || this.#form.returnedAttempt) this.#codeStep.load();
   }
 
   override render(): TemplateResult {
@@ -217,15 +220,16 @@ export class PersoSignup extends PersoElement {
   }
 
   #renderCheckInbox({ email, id, mailHeld }: Attempt): TemplateResult {
+    const step = this.#codeStep.step;
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signup.checkInbox'))}
       <p class="lead">${this.localize.t.term('signup.sentTo', { email })}</p>
       ${mailHeld ? renderStatus(this.localize.t.term('auth.mailHeld')) : nothing}
       ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
-      ${renderCodeForm(this.localize.t, this.#code, this.#verify)}
+      ${step ? step.renderCodeForm(this.localize.t, this.#verify) : renderLoading(this.localize.t)}
       <div class="stack after-code">
-        ${this.#resend.render(email, id)}
+        ${step?.renderResend(email, id) ?? nothing}
         <button type="button" class="link" part="button change-email-button" @click=${this.#changeEmail}>${this.localize.t.term('signup.changeEmail')}</button>
       </div>
     `;

@@ -5,6 +5,7 @@ import type { PersoSignin } from '../../components/signin/perso-signin.js';
 import type { PersoApiKeys } from '../../components/api-keys/perso-api-keys.js';
 import { Localizer, registerTranslation } from '../../components/base/localize.js';
 import { en, type MessageKey } from '../../components/base/translations/en.js';
+import { codeStepEn } from '../../components/base/translations/en-code-step.js';
 import { keyListEn } from '../../components/base/translations/en-key-list.js';
 import { passkeyListEn } from '../../components/base/translations/en-passkey-list.js';
 import { ko } from '../../components/base/translations/ko.js';
@@ -35,7 +36,7 @@ describe('translations', () => {
 
   it('leave no Korean string in English and keep every placeholder', () => {
     // The core strings and those the lazily loaded screens bring.
-    const english: Record<MessageKey, string> = { ...en, ...keyListEn, ...passkeyListEn };
+    const english: Record<MessageKey, string> = { ...en, ...codeStepEn, ...keyListEn, ...passkeyListEn };
     for (const key of Object.keys(english) as MessageKey[]) {
       const placeholders = (value: string) => [...value.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect(placeholders(ko[key]), key).to.deep.equal(placeholders(english[key]));

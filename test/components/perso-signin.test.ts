@@ -127,6 +127,7 @@ describe('<perso-signin> form', () => {
       expect(location.search).to.equal('');
       await expect(el).to.be.accessible();
       const signedIn = oneEvent(el, 'perso-signed-in');
+      await shown(el, 'Verification code');
       type(input(el, 'Verification code'), '123 456');
       button(el, 'Verify').click();
       expect((await signedIn).detail).to.deep.equal({ user: testUser });
@@ -245,6 +246,8 @@ describe('<perso-signin> submitting', () => {
     expect((await event).detail.code).to.equal('email_not_verified');
     await shown(el, 'Verify your email address');
     expect(text(el)).to.contain('new@example.com');
+    // The code field comes in a chunk of its own, fetched once the step needs it.
+    await shown(el, 'Verification code');
     expect(input(el, 'Verification code')).to.exist;
     await waitUntil(() => shadow(el).activeElement === shadow(el).querySelector('h2'), 'heading not focused');
     await expect(el).to.be.accessible();

@@ -1,4 +1,5 @@
 import type { keyListEn } from './en-key-list.js';
+import type { codeStepEn } from './en-code-step.js';
 import type { passkeyListEn } from './en-passkey-list.js';
 
 /**
@@ -10,7 +11,6 @@ export const en = {
   'signup.submit': 'Create account',
   'signup.passkey': 'Sign up with a passkey',
   'signup.checkInbox': 'Check your email inbox for a verification message',
-  'signup.resend': 'Resend email',
   'signin.heading': 'Sign in',
   'signin.submit': 'Sign in',
   'signin.passkey': 'Sign in with a passkey',
@@ -30,11 +30,7 @@ export const en = {
   'auth.sessionEnded': 'Your session ended — sign in again',
   'auth.signingOut': 'Signing out…',
   'auth.showPassword': 'Show password',
-  'auth.resendCooldown': 'Resend email ({seconds} s)',
-  'auth.resent': 'We sent a new verification email to {email}.',
   'auth.mailHeld': 'We already sent several emails to this address. Check your inbox, or try again later.',
-  'auth.verify': 'Verify',
-  'auth.verifying': 'Verifying…',
   'signin.verifyHeading': 'Verify your email address',
   'signin.verifyLead': 'Enter the 6-digit code from the email we sent to {email}, or open its link in this browser.',
   'signin.backToSignIn': 'Back to sign in',
@@ -47,8 +43,6 @@ export const en = {
   'reset.sentLead': 'If an account uses {email}, we sent it a link to choose a new password. The link works for 1 hour.',
   'validation.emailRequired': 'Enter your email address.',
   'validation.emailInvalid': 'Enter a valid email address, like name@example.com.',
-  'validation.codeRequired': 'Enter the 6-digit code from the email.',
-  'validation.codeInvalid': 'The code is 6 digits, like 123456.',
   'validation.passwordRequired': 'Enter your password.',
   'validation.server.email': 'Enter a valid email address, like name@example.com.',
   'validation.server.password': 'Use 8 to 256 characters.',
@@ -59,7 +53,6 @@ export const en = {
   'validation.passwordTooLong': 'Use at most 256 characters.',
   'field.email': 'Email',
   'field.password': 'Password',
-  'field.code': 'Verification code',
   'social.mark': '{provider} logo',
   'social.verifyEmail': 'We sent you an email to confirm your address. Open its link in this browser, or sign in again once it is verified.',
   'social.linkLead': 'Add another way to sign in',
@@ -120,4 +113,4 @@ export const en = {
  * Every key: the core strings above and those of the screens that load in chunks of their own
  * (each chunk brings its English strings, `addEnglish()`).
  */
-export type MessageKey = keyof typeof en | keyof typeof keyListEn | keyof typeof passkeyListEn;
+export type MessageKey = keyof typeof en | keyof typeof codeStepEn | keyof typeof keyListEn | keyof typeof passkeyListEn;
