@@ -1,7 +1,7 @@
-import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import { controls } from '../base/controls.styles.js';
+import { IDLE, LoadTask } from '../base/load-task.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
 import { describeError, endedSession } from '../auth/errors.js';
@@ -97,9 +97,9 @@ export class PersoApiKeys extends PersoElement {
   /** The signed-in screen, from its own chunk (key-list.ts), loaded together with the first keys. */
   #list?: KeyList;
 
-  private readonly keysTask = new Task(this, {
-    task: async ([client, userId], { signal }) => {
-      if (!userId) return initialState;
+  private readonly keysTask = new LoadTask(this, {
+    load: async ([client, userId], { signal }) => {
+      if (!userId) return IDLE;
       const [keys, { KeyList }] = await Promise.all([client.listKeys(signal), import('./key-list.js')]);
       this.#list ??= new KeyList({ ...this.screenHost((error) => this.reportError(error)), signedIn: () => Boolean(this.session.user) }, PersoApiKeys.elementStyles);
       return keys;
@@ -134,8 +134,8 @@ export class PersoApiKeys extends PersoElement {
     if (user === undefined) return error ? 'error' : 'loading';
     if (user === null) return 'signed-out';
     const { status } = this.keysTask;
-    if (status === TaskStatus.ERROR) return 'error';
-    if (status !== TaskStatus.COMPLETE) return 'loading';
+    if (status === 'error') return 'error';
+    if (status !== 'complete') return 'loading';
     return this.#list!.keys.length ? 'list' : 'empty';
   }
 

@@ -1,8 +1,8 @@
-import { consume } from '@lit/context';
 import { LitElement } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { PersoClient } from '../client/api-client.js';
-import { clientContext, sharedClient } from '../client/context.js';
+import { ClientConsumer } from '../client/client-consumer.js';
+import { sharedClient } from '../client/context.js';
 import type { PersoEventDetail, PersoEventName } from './events.js';
 import { LocalizeController, type Localized } from './localize.js';
 import type { ScreenHost } from './screen.js';
@@ -30,9 +30,14 @@ export class PersoElement extends LitElement implements Localized {
   readonly localize = new LocalizeController(this);
 
   /** A client provided through context (by a host or a story) wins over the shared one. */
-  @consume({ context: clientContext, subscribe: true })
   @state()
   protected providedClient?: PersoClient;
+
+  constructor() {
+    super();
+    // A controller of this element from here on: it asks for a client whenever it connects.
+    new ClientConsumer(this, (client) => (this.providedClient = client));
+  }
 
   protected get client(): PersoClient {
     return this.providedClient ?? sharedClient(this.api ?? globalThis.location?.origin ?? '');

@@ -1,7 +1,7 @@
-import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { describeError, endedSession } from '../auth/errors.js';
 import { controls } from '../base/controls.styles.js';
+import { IDLE, LoadTask } from '../base/load-task.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
 import { SessionController } from '../client/session-controller.js';
@@ -59,9 +59,9 @@ export class PersoPasskeys extends PersoElement {
   #session = new SessionController(this, () => this.client);
   /** The signed-in screen, from its own chunk (passkey-list.ts), loaded together with the first list. */
   #screen?: PasskeyList;
-  #list = new Task(this, {
-    task: async ([client, userId], { signal }) => {
-      if (!userId) return initialState;
+  #list = new LoadTask(this, {
+    load: async ([client, userId], { signal }) => {
+      if (!userId) return IDLE;
       const [list, { PasskeyList }] = await Promise.all([client.listPasskeys(signal), import('./passkey-list.js')]);
       this.#screen ??= new PasskeyList(this.screenHost((error) => this.#report(error)), PersoPasskeys.elementStyles);
       return list;
@@ -76,8 +76,8 @@ export class PersoPasskeys extends PersoElement {
     const { user, error } = this.#session;
     if (user === undefined) return error ? 'error' : 'loading';
     if (user === null) return 'signed-out';
-    if (this.#list.status === TaskStatus.ERROR) return 'error';
-    return this.#list.status === TaskStatus.COMPLETE ? 'list' : 'loading';
+    if (this.#list.status === 'error') return 'error';
+    return this.#list.status === 'complete' ? 'list' : 'loading';
   }
 
   #report(error: unknown): string {
