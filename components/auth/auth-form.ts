@@ -8,7 +8,7 @@ import { CooldownController } from './cooldown.js';
 import { type CredentialField, CredentialFields } from './credentials.js';
 import { describeCode, describeError } from './errors.js';
 import { StepFocus, restoreFocus } from './focus.js';
-import { isAborted } from './passkey.js';
+import { isAborted } from './passkey-support.js';
 import { oauthStartUrl } from './config.js';
 import { currentPage, leaveForProvider, takeSocialReturn } from './social-return.js';
 import type { SignOutAction } from './sign-out.js';

@@ -28,9 +28,15 @@ export class AuthGate {
     getClient: () => PersoClient,
     getOrganization: () => string,
     sessionOptions: SessionControllerOptions = {},
+    /** Loads what the config's methods need (their chunks) before the card shows them. */
+    prepare: (config: OrganizationConfig) => Promise<unknown> = async () => undefined,
   ) {
     this.#config = new LoadTask(host, {
-      load: ([client, organization], { signal }) => loadAuthConfig(client, organization, signal),
+      load: async ([client, organization], { signal }) => {
+        const config = await loadAuthConfig(client, organization, signal);
+        await prepare(config);
+        return config;
+      },
       args: () => [getClient(), getOrganization()] as const,
     });
     this.#session = new SessionController(host, getClient, sessionOptions);

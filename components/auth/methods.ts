@@ -3,7 +3,7 @@ import type { Localizer } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
 import type { OrganizationConfig, SocialProvider } from '../client/types.js';
 import type { AuthForm } from './auth-form.js';
-import { passkeysSupported } from './passkey.js';
+import { passkeysSupported } from './passkey-support.js';
 import type { CodeStep } from './code-step.js';
 import { renderAlert, renderAlternatives, renderDivider, renderHeader, renderLoading, renderStatus } from './views.js';
 

@@ -2,7 +2,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PersoClient } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
 import type { PasskeyCreationOptions, PasskeyRequestOptions, SignUpAccepted, User } from '../client/types.js';
-import { cancelPasskeyCeremony, createPasskey, isAborted, passkeyAutofillSupported, signalRemovedPasskey, usePasskey } from './passkey.js';
+import { cancelPasskeyCeremony, createPasskey, passkeyAutofillSupported, signalRemovedPasskey, usePasskey } from './passkey.js';
+import { isAborted } from './passkey-support.js';
 
 /** Options fetched ahead are used while well inside the server's 5-minute challenge lifetime. */
 const FRESH_MS = 4 * 60_000;

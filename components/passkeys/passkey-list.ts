@@ -1,6 +1,7 @@
 import { html, nothing, type CSSResultOrNative, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { createPasskey, isAborted, passkeysSupported, signalRemovedPasskey } from '../auth/passkey.js';
+import { createPasskey, signalRemovedPasskey } from '../auth/passkey.js';
+import { isAborted, passkeysSupported } from '../auth/passkey-support.js';
 import { dialog } from '../base/dialog.styles.js';
 import type { Localizer } from '../base/localize.js';
 import { addEnglish } from '../base/localize.js';

@@ -6,7 +6,8 @@ import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { LazyCodeStep } from '../auth/lazy-code-step.js';
 import { type MethodsView, passkeyOffered, renderLinking, renderMethods } from '../auth/methods.js';
-import { PasskeySignIn } from '../auth/passkey-flow.js';
+import type { PasskeySignIn } from '../auth/passkey-flow.js';
+import { passkeysSupported } from '../auth/passkey-support.js';
 import { SignOutAction } from '../auth/sign-out.js';
 import { mailIcon, renderAlert, renderHeader, renderLoading } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
@@ -89,19 +90,17 @@ interface Unverified {
 export class PersoSignin extends PersoElement {
   static override styles = styles;
 
-  #gate = new AuthGate(this, () => this.client, () => this.organization, {
-    onChange: (user, _previous, reason) => this.#sessionChanged(user, reason),
-  });
+  #gate = new AuthGate(
+    this,
+    () => this.client,
+    () => this.organization,
+    { onChange: (user, _previous, reason) => this.#sessionChanged(user, reason) },
+    (config) => this.#loadPasskey(config.methods.passkey),
+  );
   #form = new AuthForm(this, { purpose: 'sign-in', report: (detail) => this.emit('perso-error', detail) });
   #codeStep = new LazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
-  #passkey = new PasskeySignIn(this, () => this.client, {
-    organization: () => this.organization,
-    signedIn: (user) => {
-      this.#form.nextStep();
-      this.emit('perso-signed-in', { user });
-    },
-    failed: (error) => this.#form.fail(error),
-  });
+  /** Loaded (passkey-flow.ts, a chunk) only for an organization with passkeys on, in a browser that has them. */
+  #passkey?: PasskeySignIn;
   #signOut = new SignOutAction(this, () => this.client);
 
   @state() private view: View = 'form';
@@ -109,6 +108,19 @@ export class PersoSignin extends PersoElement {
   @state() private unverified?: Unverified;
   /** Busy while a reset mail is being asked for. */
   @state() private resetBusy = false;
+
+  async #loadPasskey(enabled: boolean): Promise<void> {
+    if (!enabled || this.#passkey || !passkeysSupported()) return;
+    const { PasskeySignIn } = await import('../auth/passkey-flow.js');
+    this.#passkey ??= new PasskeySignIn(this, () => this.client, {
+      organization: () => this.organization,
+      signedIn: (user) => {
+        this.#form.nextStep();
+        this.emit('perso-signed-in', { user });
+      },
+      failed: (error) => this.#form.fail(error),
+    });
+  }
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
@@ -182,11 +194,12 @@ export class PersoSignin extends PersoElement {
   };
 
   get #methodsView(): MethodsView {
+    const passkey = this.#passkey;
     return {
       purpose: 'sign-in',
       labels: { heading: 'signin.heading', passkey: 'signin.passkey', submit: 'signin.submit', busy: 'signin.busy' },
       form: this.#form,
-      passkey: { busy: this.#passkey.busy, prepare: () => this.#passkey.prepare(), start: () => void this.#passkey.start() },
+      passkey: passkey && { busy: passkey.busy, prepare: () => passkey.prepare(), start: () => void passkey.start() },
       onSubmit: this.#submit,
       onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
       returnedCode: this.#codeStep.step,
@@ -206,7 +219,7 @@ export class PersoSignin extends PersoElement {
   protected override updated(): void {
     // Passkeys in the email field's autofill while the form shows and nothing else is under way.
     const config = this.#gate.config;
-    this.#passkey.autofill(this.#gate.step === 'ready' && this.view === 'form' && config !== undefined && passkeyOffered(config, this.#passkey) && !this.#form.busy);
+    this.#passkey?.autofill(this.#gate.step === 'ready' && this.view === 'form' && config !== undefined && passkeyOffered(config, this.#passkey) && !this.#form.busy);
   }
 
   override render(): TemplateResult {

@@ -6,7 +6,8 @@ import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
 import { LazyCodeStep } from '../auth/lazy-code-step.js';
 import { type MethodsView, renderMethods } from '../auth/methods.js';
-import { PasskeySignUp } from '../auth/passkey-flow.js';
+import type { PasskeySignUp } from '../auth/passkey-flow.js';
+import { passkeysSupported } from '../auth/passkey-support.js';
 import { SignOutAction } from '../auth/sign-out.js';
 import { mailIcon, renderAlert, renderHeader, renderLoading, renderStatus } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
@@ -88,11 +89,14 @@ interface Attempt {
 export class PersoSignup extends PersoElement {
   static override styles = styles;
 
-  #gate = new AuthGate(this, () => this.client, () => this.organization, { onChange: (user) => this.#sessionChanged(user) });
+  #gate = new AuthGate(this, () => this.client, () => this.organization, { onChange: (user) => this.#sessionChanged(user) }, (config) =>
+    this.#loadPasskey(config.methods.passkey),
+  );
   #poll = new SessionPoll(this, () => this.#gate.recheckSession());
   #form = new AuthForm(this, { purpose: 'sign-up', report: (detail) => this.emit('perso-error', detail) });
   #codeStep = new LazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
-  #passkey = new PasskeySignUp(this, () => this.client);
+  /** Loaded (passkey-flow.ts, a chunk) only for an organization with passkeys on, in a browser that has them. */
+  #passkey?: PasskeySignUp;
   #signOut = new SignOutAction(this, () => this.client);
 
   /** Where the verification link leads once the email is verified; must be on an allowed origin. */
@@ -100,6 +104,12 @@ export class PersoSignup extends PersoElement {
 
   /** Set once the server accepted the sign-up; the check-inbox step shows while it is. */
   @state() private attempt?: Attempt;
+
+  async #loadPasskey(enabled: boolean): Promise<void> {
+    if (!enabled || this.#passkey || !passkeysSupported()) return;
+    const { PasskeySignUp } = await import('../auth/passkey-flow.js');
+    this.#passkey ??= new PasskeySignUp(this, () => this.client);
+  }
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
@@ -127,14 +137,14 @@ export class PersoSignup extends PersoElement {
   };
 
   /** The passkey is for the typed email; like a password, it becomes the account's once that email is verified. */
-  async #signUpWithPasskey(): Promise<void> {
-    if (this.#passkey.busy || this.#form.busy) return;
+  async #signUpWithPasskey(passkey: PasskeySignUp): Promise<void> {
+    if (passkey.busy || this.#form.busy) return;
     this.#form.clear();
     if (!this.#form.validate(['email'])) return;
     const email = this.#form.email;
     this.#codeStep.load();
     try {
-      this.#accepted(email, await this.#passkey.run({ email, ...this.#attemptOptions() }), 'passkey');
+      this.#accepted(email, await passkey.run({ email, ...this.#attemptOptions() }), 'passkey');
     } catch (error) {
       this.#form.fail(error);
     }
@@ -178,14 +188,15 @@ export class PersoSignup extends PersoElement {
   };
 
   get #methodsView(): MethodsView {
+    const passkey = this.#passkey;
     return {
       purpose: 'sign-up',
       labels: { heading: 'signup.heading', passkey: 'signup.passkey', submit: 'signup.submit', busy: 'signup.busy' },
       form: this.#form,
-      passkey: {
-        busy: this.#passkey.busy,
-        prepare: () => this.#passkey.prepare(this.#form.email, this.organization),
-        start: () => void this.#signUpWithPasskey(),
+      passkey: passkey && {
+        busy: passkey.busy,
+        prepare: () => passkey.prepare(this.#form.email, this.organization),
+        start: () => void this.#signUpWithPasskey(passkey),
       },
       onSubmit: this.#submit,
       onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
