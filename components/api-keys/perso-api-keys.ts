@@ -1,5 +1,4 @@
-import { html, nothing } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { controls } from '../base/controls.styles.js';
 import { IDLE, LoadTask } from '../base/load-task.js';
 import { PersoElement } from '../base/perso-element.js';
@@ -89,6 +88,7 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  */
 export class PersoApiKeys extends PersoElement {
   static override styles = [tokens, controls, styles];
+  static override properties: PropertyDeclarations = { sessionEnded: { state: true, attribute: false } };
 
   private readonly session = new SessionController(this, () => this.client, {
     onChange: (user, _previous, reason) => this.sessionChanged(user, reason),
@@ -110,7 +110,7 @@ export class PersoApiKeys extends PersoElement {
   });
 
   /** The session ended somewhere other than a sign-out on this page: the signed-out view says so. */
-  @state() private sessionEnded = false;
+  private sessionEnded = false;
 
   /** Set when a sign-in took focus with it (the slotted `<perso-signin>` is gone): the form gets it once shown. */
   private focusFormWhenShown = false;

@@ -1,5 +1,4 @@
-import { LitElement } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, type PropertyDeclarations } from 'lit';
 import type { PersoClient } from '../client/api-client.js';
 import { ClientConsumer } from '../client/client-consumer.js';
 import { sharedClient } from '../client/context.js';
@@ -14,14 +13,23 @@ import type { ScreenHost } from './screen.js';
  * @attribute {"en" | "ko" | string} lang - The element's language (the global attribute): else the nearest ancestor's, else `<html lang>`; English and Korean ship, others through `registerTranslation()`.
  */
 export class PersoElement extends LitElement implements Localized {
+  // Declared here rather than with Lit's decorators, which cost the kit's download their code.
+  // `attribute: false` (implied by `state: true`) keeps internal state out of the manifest's attributes.
+  static override properties: PropertyDeclarations = {
+    api: {},
+    organization: {},
+    theme: { reflect: true },
+    providedClient: { state: true, attribute: false },
+  };
+
   /** Base URL of the Perso server; defaults to the page's origin. */
-  @property() api?: string;
+  api?: string;
 
   /** Organization id whose settings apply. */
-  @property() organization = 'default';
+  organization = 'default';
 
   /** Forces a colour scheme; without it the element follows `prefers-color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /**
    * The element's language and its strings, dates and numbers.
@@ -30,7 +38,6 @@ export class PersoElement extends LitElement implements Localized {
   readonly localize = new LocalizeController(this);
 
   /** A client provided through context (by a host or a story) wins over the shared one. */
-  @state()
   protected providedClient?: PersoClient;
 
   constructor() {

@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { AuthForm } from '../auth/auth-form.js';
 import { navigateTop } from '../auth/social-return.js';
 import { restoreFocus } from '../auth/focus.js';
@@ -103,11 +102,13 @@ export class PersoSignin extends PersoElement {
   #passkey?: PasskeySignIn;
   #signOut = new SignOutAction(this, () => this.client);
 
-  @state() private view: View = 'form';
+  static override properties: PropertyDeclarations = { view: { state: true, attribute: false }, unverified: { state: true, attribute: false }, resetBusy: { state: true, attribute: false } };
+
+  private view: View = 'form';
   /** Set while the verify step shows. */
-  @state() private unverified?: Unverified;
+  private unverified?: Unverified;
   /** Busy while a reset mail is being asked for. */
-  @state() private resetBusy = false;
+  private resetBusy = false;
 
   async #loadPasskey(enabled: boolean): Promise<void> {
     if (!enabled || this.#passkey || !passkeysSupported()) return;

@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { AuthForm } from '../auth/auth-form.js';
 import { navigateTop } from '../auth/social-return.js';
 import { restoreFocus } from '../auth/focus.js';
@@ -99,11 +98,13 @@ export class PersoSignup extends PersoElement {
   #passkey?: PasskeySignUp;
   #signOut = new SignOutAction(this, () => this.client);
 
+  static override properties: PropertyDeclarations = { redirect: {}, attempt: { state: true, attribute: false } };
+
   /** Where the verification link leads once the email is verified; must be on an allowed origin. */
-  @property() redirect?: string;
+  redirect?: string;
 
   /** Set once the server accepted the sign-up; the check-inbox step shows while it is. */
-  @state() private attempt?: Attempt;
+  private attempt?: Attempt;
 
   async #loadPasskey(enabled: boolean): Promise<void> {
     if (!enabled || this.#passkey || !passkeysSupported()) return;
