@@ -6,7 +6,7 @@ import { SessionController, type SessionControllerOptions } from '../client/sess
 import type { OrganizationConfig, User } from '../client/types.js';
 import { loadAuthConfig } from './config.js';
 import { describeError } from './errors.js';
-import { renderConfigError, renderHeader, renderLoading } from './views.js';
+import { loadProviderMarks, renderConfigError, renderHeader, renderLoading } from './views.js';
 
 /**
  * Where an auth card is before its own steps: still loading the organization's config,
@@ -34,7 +34,7 @@ export class AuthGate {
     this.#config = new LoadTask(host, {
       load: async ([client, organization], { signal }) => {
         const config = await loadAuthConfig(client, organization, signal);
-        await prepare(config);
+        await Promise.all([prepare(config), config.methods.social.length > 0 && loadProviderMarks()]);
         return config;
       },
       args: () => [getClient(), getOrganization()] as const,

@@ -1,7 +1,13 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Localizer } from '../base/localize.js';
 import type { SocialProvider, User } from '../client/types.js';
-import { providerMark } from './provider-marks.js';
+
+/** The providers' marks (provider-marks.ts, a chunk): loaded by the gate for an organization with social sign-in. */
+let marks: typeof import('./provider-marks.js') | undefined;
+
+export async function loadProviderMarks(): Promise<void> {
+  marks ??= await import('./provider-marks.js');
+}
 
 /**
  * The step's heading; focusable so a step change can move focus to it. A div, not a
@@ -82,7 +88,7 @@ export function renderAlternatives(t: Localizer, options: {
           ?disabled=${disabled}
           @click=${() => onSocial(provider)}
         >
-          ${providerMark(provider.id, provider.name, (name) => t.term('social.mark', { provider: name }))}${t.term('social.continue', { provider: provider.name })}
+          ${marks?.providerMark(provider.id, provider.name, (name) => t.term('social.mark', { provider: name })) ?? nothing}${t.term('social.continue', { provider: provider.name })}
         </button>`,
       )}
     </div>
