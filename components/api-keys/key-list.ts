@@ -111,7 +111,7 @@ export class KeyList extends Screen<KeyListHost> {
     } catch (error) {
       // A lost session already shows the signed-out view, with the typed name kept as a draft.
       if (!host.signedIn()) return;
-      const message = host.reportError(error);
+      const message = await host.reportError(error);
       const fields = error instanceof ApiError ? error.fields : {};
       const fieldErrors = { ...(fields.name && { name: fields.name }), ...(fields.expiresAt && { expiresAt: fields.expiresAt }) };
       const onField = Object.keys(fieldErrors).length > 0;
@@ -179,7 +179,10 @@ export class KeyList extends Screen<KeyListHost> {
       this.#dialog?.close();
     } catch (error) {
       // A lost session closed the dialog already.
-      if (host.signedIn()) this.set(() => (this.#pendingDelete = { key, busy: false, error: host.reportError(error) }));
+      if (host.signedIn()) {
+        const message = await host.reportError(error);
+        this.set(() => (this.#pendingDelete = { key, busy: false, error: message }));
+      }
     }
   };
 

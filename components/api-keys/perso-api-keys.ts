@@ -3,7 +3,7 @@ import { controls } from '../base/controls.styles.js';
 import { IDLE, LoadTask } from '../base/load-task.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
-import { describeError, endedSession } from '../auth/errors.js';
+import { describeError, describeFailure, endedSession } from '../auth/errors.js';
 import type { SignOutReason } from '../base/events.js';
 import type { User } from '../client/types.js';
 import type { KeyList } from './key-list.js';
@@ -106,7 +106,7 @@ export class PersoApiKeys extends PersoElement {
     },
     args: () => [this.client, this.session.user?.id] as const,
     onComplete: (keys) => this.#list!.show(keys),
-    onError: (error) => this.reportError(error),
+    onError: (error) => void this.reportError(error),
   });
 
   /** The session ended somewhere other than a sign-out on this page: the signed-out view says so. */
@@ -168,8 +168,8 @@ export class PersoApiKeys extends PersoElement {
     this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
   }
 
-  private reportError(error: unknown): string {
-    const detail = describeError(error, this.localize.t);
+  private async reportError(error: unknown): Promise<string> {
+    const detail = await describeFailure(error, () => this.localize.t);
     if (!endedSession(error)) this.emit('perso-error', detail);
     return detail.message;
   }

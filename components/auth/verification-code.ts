@@ -3,7 +3,7 @@ import type { PersoErrorDetail } from '../base/events.js';
 import type { Localized, Localizer } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import type { User } from '../client/types.js';
-import { describeError } from './errors.js';
+import { describeFailure } from './errors.js';
 
 /**
  * What a code submission came to: signed in; not sent (the code is malformed, said on the
@@ -45,7 +45,7 @@ export class VerificationCode {
       this.value = '';
       return { user };
     } catch (error) {
-      const detail = describeError(error, this.host.localize.t);
+      const detail = await describeFailure(error, () => this.host.localize.t);
       if (detail.code !== 'invalid_code') return { error: detail, onField: false };
       this.error = detail.message;
       void this.focus();

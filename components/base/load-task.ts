@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { loadErrorMessages } from './localize.js';
 
 /** What a load function returns when there is nothing to load (e.g. nobody is signed in). */
 export const IDLE = Symbol('idle');
@@ -59,6 +60,8 @@ export class LoadTask<Args extends readonly unknown[], T> implements ReactiveCon
         this.options.onComplete?.(value);
       }
     } catch (error) {
+      // The failure is shown at once: its sentence first.
+      await loadErrorMessages();
       if (abort.signal.aborted) return;
       this.error = error;
       this.status = 'error';

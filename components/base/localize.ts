@@ -50,6 +50,24 @@ export function addEnglish(messages: Partial<Messages>): void {
   Object.assign(registry.english, messages);
 }
 
+let errorMessages: Promise<void> | undefined;
+
+/**
+ * Loads the English sentences of the server's error codes (a chunk, en-errors.ts) once;
+ * every path that shows or reports a failure awaits it first, so the sentence is the kit's
+ * own in every language. A failed load is tried again at the next failure; meanwhile the
+ * server's own sentence is shown.
+ */
+export function loadErrorMessages(): Promise<void> {
+  errorMessages ??= import('./translations/en-errors.js').then(
+    ({ errorsEn }) => addEnglish(errorsEn),
+    () => {
+      errorMessages = undefined;
+    },
+  );
+  return errorMessages;
+}
+
 /** A pack that loads on first use; the kit registers its own (Korean) this way. */
 export function registerTranslationLoader(lang: string, load: () => Promise<Partial<Messages>>): void {
   registry.loaders.set(primary(lang), load);
@@ -99,7 +117,10 @@ export class Localizer {
     return this.term(key, { count: this.number(count), ...values });
   }
 
-  /** A message for a server error code; the server's own sentence only for a code the kit does not know. */
+  /**
+   * A message for a server error code; the server's own sentence only for a code the kit does
+   * not know, or before `loadErrorMessages()` has brought the kit's.
+   */
   error(code: string, serverMessage: string, values: Values = {}): string {
     const key = `error.${code}` as MessageKey;
     return key in registry.english ? this.term(key, values) : serverMessage;

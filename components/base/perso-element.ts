@@ -56,7 +56,7 @@ export class PersoElement extends LitElement implements Localized {
   }
 
   /** What a screen loaded in its own chunk (`Screen`) may reach of this element. */
-  protected screenHost(reportError: (error: unknown) => string): ScreenHost {
+  protected screenHost(reportError: (error: unknown) => Promise<string>): ScreenHost {
     return {
       root: () => this.renderRoot,
       client: () => this.client,

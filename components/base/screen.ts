@@ -13,7 +13,7 @@ export interface ScreenHost {
   updated(): Promise<boolean>;
   emit<K extends PersoEventName>(type: K, detail: PersoEventDetail<K>): boolean;
   /** Emits `perso-error` (unless the session ended) and returns the sentence to show. */
-  reportError(error: unknown): string;
+  reportError(error: unknown): Promise<string>;
 }
 
 /**

@@ -60,7 +60,7 @@ export class PasskeyList extends Screen {
       });
       host.emit('perso-passkey-added', { passkey });
     } catch (error) {
-      if (!isAborted(error)) this.#alert = host.reportError(error);
+      if (!isAborted(error)) this.#alert = await host.reportError(error);
     } finally {
       this.set(() => (this.#adding = false));
     }
@@ -93,7 +93,8 @@ export class PasskeyList extends Screen {
       host.emit('perso-passkey-removed', { id: passkey.id });
       this.#dialog?.close();
     } catch (error) {
-      this.set(() => (this.#pendingRemove = { passkey, busy: false, error: host.reportError(error) }));
+      const message = await host.reportError(error);
+      this.set(() => (this.#pendingRemove = { passkey, busy: false, error: message }));
     }
   };
 

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { describeError, endedSession } from '../auth/errors.js';
+import { describeError, describeFailure, endedSession } from '../auth/errors.js';
 import { controls } from '../base/controls.styles.js';
 import { IDLE, LoadTask } from '../base/load-task.js';
 import { PersoElement } from '../base/perso-element.js';
@@ -68,7 +68,7 @@ export class PersoPasskeys extends PersoElement {
     },
     args: () => [this.client, this.#session.user?.id] as const,
     onComplete: (list) => this.#screen!.show(list),
-    onError: (error) => this.#report(error),
+    onError: (error) => void this.#report(error),
   });
 
 
@@ -80,8 +80,8 @@ export class PersoPasskeys extends PersoElement {
     return this.#list.status === 'complete' ? 'list' : 'loading';
   }
 
-  #report(error: unknown): string {
-    const detail = describeError(error, this.localize.t);
+  async #report(error: unknown): Promise<string> {
+    const detail = await describeFailure(error, () => this.localize.t);
     if (!endedSession(error)) this.emit('perso-error', detail);
     return detail.message;
   }

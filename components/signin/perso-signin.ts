@@ -188,7 +188,9 @@ export class PersoSignin extends PersoElement {
       await this.client.requestPasswordReset(this.#form.email, mailLocale(languageOf(this)));
       this.#show('reset-sent');
     } catch (error) {
-      this.#form.fail(error);
+      // Not busy before the failure is placed: focus goes back to "Send reset link", enabled again.
+      this.resetBusy = false;
+      await this.#form.fail(error);
     } finally {
       this.resetBusy = false;
     }

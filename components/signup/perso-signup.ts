@@ -147,7 +147,7 @@ export class PersoSignup extends PersoElement {
     try {
       this.#accepted(email, await passkey.run({ email, ...this.#attemptOptions() }), 'passkey');
     } catch (error) {
-      this.#form.fail(error);
+      await this.#form.fail(error);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { keyListEn } from './en-key-list.js';
 import type { codeStepEn } from './en-code-step.js';
+import type { errorsEn } from './en-errors.js';
 import type { passkeyListEn } from './en-passkey-list.js';
 
 /**
@@ -64,46 +65,8 @@ export const en = {
   'passkeys.signedOut': 'Sign in to manage your passkeys',
   'passkeys.loading': 'Loading your passkeys…',
   'passkeys.retry': 'Retry',
-  // Every server error code (server/errors.ts) has a key here; a test fails when one is missing.
-  'error.invalid_json': 'The request could not be read. Reload the page and try again.',
-  'error.unsupported_media_type': 'The request could not be read. Reload the page and try again.',
-  'error.payload_too_large': 'What you entered is too long.',
-  'error.not_found': 'This was not found. It may have been deleted already.',
-  'error.method_not_allowed': 'This action is not available.',
-  'error.validation_failed': 'Some fields are not valid. Correct them and try again.',
-  'error.rate_limited': 'Too many attempts. Try again in {time}.',
-  'error.unknown_organization': 'There is no organization with this id.',
-  'error.invalid_token': 'This link is not valid or was already used. Request a new one.',
-  'error.token_expired': 'This link has expired. Request a new one.',
-  'error.invalid_credentials': 'The email or password is incorrect.',
-  'error.email_not_verified': 'Verify your email address before signing in.',
-  'error.unauthenticated': 'Sign in to continue.',
-  'error.method_disabled': 'This sign-up method is turned off for this organization.',
-  'error.origin_not_allowed': 'This site is not allowed to use this organization’s accounts.',
-  'error.invalid_api_key': 'The API key is missing, malformed, unknown or deleted.',
-  'error.api_key_expired': 'The API key has expired. Create a new one.',
-  'error.internal_error': 'Something went wrong on our side. Try again in a moment.',
-  'error.other_browser': 'Open the link in the browser where you signed up, or enter the code from the email there.',
-  'error.invalid_code': 'That code is not right. Check the latest email and try again.',
-  'error.attempt_closed': 'This sign-up can no longer be completed. Sign up again to get a new code.',
-  'error.busy': 'The server is busy. Try again in {time}.',
-  'error.too_many_keys': 'You have the most API keys allowed. Delete one you no longer use, then try again.',
-  'error.invalid_challenge': 'This passkey request has expired. Try again.',
-  'error.passkey_rejected': 'This passkey could not be verified. Try again, or use another way to sign in.',
-  'error.passkey_unknown': 'This passkey is not registered here. Use another passkey or another way to sign in.',
-  'error.passkey_exists': 'This passkey is already registered.',
-  'error.oauth_cancelled': 'Sign-in with the provider was cancelled. Try again, or use another way to sign in.',
-  'error.oauth_unavailable': 'The sign-in provider did not answer in time. Try again in a moment, or use another way to sign in.',
-  'error.oauth_invalid_state': 'This sign-in expired or was started in another browser. Start it again from this page.',
-  'error.oauth_rejected': 'The sign-in provider’s answer could not be verified. Start again, or use another way to sign in.',
-  'error.oauth_email_missing': 'The provider did not share an email address. Allow access to your email there, or sign up with email.',
-  'error.identity_in_use': 'This provider account is already linked to another account. Sign in to that account instead.',
-  'error.last_sign_in_method': 'This is your only way to sign in. Add another passkey before removing this one.',
-  'error.passkey_cancelled': 'The passkey request was cancelled or timed out. Try again when you are ready.',
-  'error.passkey_registered': 'This device already has a passkey for this account.',
-  'error.passkey_failed': 'This device could not use a passkey. Try again, or use another way.',
-  'error.host_not_allowed': 'This server does not answer for this host name. Use its own address.',
-  // Client-side: no answer, or an answer that is not the error shape.
+  // Client-side: no answer, or an answer that is not the error shape. The server's codes are in
+  // en-errors.ts, loaded with the first failure (a test fails when one is missing).
   'error.network_error': 'Could not reach the server. Check your connection and try again.',
   'error.unexpected_response': 'The server answered in a way the page did not expect. Try again in a moment.',
   'error.unexpected': 'Something went wrong. Try again in a moment.',
@@ -113,4 +76,4 @@ export const en = {
  * Every key: the core strings above and those of the screens that load in chunks of their own
  * (each chunk brings its English strings, `addEnglish()`).
  */
-export type MessageKey = keyof typeof en | keyof typeof codeStepEn | keyof typeof keyListEn | keyof typeof passkeyListEn;
+export type MessageKey = keyof typeof en | keyof typeof errorsEn | keyof typeof codeStepEn | keyof typeof keyListEn | keyof typeof passkeyListEn;
