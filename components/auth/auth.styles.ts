@@ -70,9 +70,6 @@ export const authStyles = css`
     text-align: center;
     overflow-wrap: anywhere;
   }
-  .lead strong {
-    color: var(--_fg);
-  }
 
   form {
     display: grid;

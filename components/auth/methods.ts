@@ -18,6 +18,7 @@ export interface MethodLabels {
 /** The passkey button's ceremony (see passkey-flow.ts); without it no passkey button shows. */
 export interface PasskeyButton {
   busy: boolean;
+  icon: TemplateResult;
   start(): void;
   /** The button is about to be pressed (hover, focus): fetch its options ahead. */
   prepare(): void;
@@ -54,7 +55,7 @@ export function renderMethods(t: Localizer, config: OrganizationConfig, view: Me
   const offered = passkeyOffered(config, passkey);
   const busy = form.busy || (passkey?.busy ?? false);
   const alternatives = renderAlternatives(t, {
-    passkey: passkey && offered ? { label: t.term(labels.passkey), busy: passkey.busy, onClick: () => passkey.start(), onPrepare: () => passkey.prepare() } : undefined,
+    passkey: passkey && offered ? { label: t.term(labels.passkey), icon: passkey.icon, busy: passkey.busy, onClick: () => passkey.start(), onPrepare: () => passkey.prepare() } : undefined,
     social,
     disabled: busy,
     onSocial: view.onSocial,

@@ -3,13 +3,14 @@ import { AuthForm } from '../auth/auth-form.js';
 import { navigateTop } from '../auth/social-return.js';
 import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
-import { LazyCodeStep } from '../auth/lazy-code-step.js';
+import { lazyCodeStep } from '../auth/lazy-code-step.js';
 import { type MethodsView, passkeyOffered, renderLinking, renderMethods } from '../auth/methods.js';
 import type { PasskeySignIn } from '../auth/passkey-flow.js';
 import { passkeysSupported } from '../auth/passkey-support.js';
 import { SignOutAction } from '../auth/sign-out.js';
 import { mailIcon, renderAlert, renderHeader, renderLoading } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
+import { LazyModule } from '../base/lazy-module.js';
 import { PersoElement } from '../base/perso-element.js';
 import type { SignOutReason } from '../base/events.js';
 import { ApiError } from '../client/api-error.js';
@@ -97,10 +98,12 @@ export class PersoSignin extends PersoElement {
     (config) => this.#loadPasskey(config.methods.passkey),
   );
   #form = new AuthForm(this, { purpose: 'sign-in', report: (detail) => this.emit('perso-error', detail) });
-  #codeStep = new LazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
+  #codeStep = lazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
   /** Loaded (passkey-flow.ts, a chunk) only for an organization with passkeys on, in a browser that has them. */
   #passkey?: PasskeySignIn;
   #signOut = new SignOutAction(this, () => this.client);
+  /** The "Forgot password?" steps' bodies (reset-views.ts, a chunk), fetched when the link is about to be used. */
+  #resetViews = new LazyModule(this, () => import('./reset-views.js'));
 
   static override properties: PropertyDeclarations = { view: { state: true, attribute: false }, unverified: { state: true, attribute: false }, resetBusy: { state: true, attribute: false } };
 
@@ -156,7 +159,7 @@ export class PersoSignin extends PersoElement {
       this.emit('perso-signed-in', { user: outcome.value });
     } else if (outcome.status === 'failed' && outcome.error.code === 'email_not_verified') {
       // The password was right, for a sign-up not yet verified: its code finishes it here.
-      this.#codeStep.step?.reset();
+      this.#codeStep.value?.reset();
       this.#form.clearPassword();
       this.#show('verify');
       this.unverified = { email: outcome.email, attempt: outcome.cause instanceof ApiError ? outcome.cause.attempt : undefined };
@@ -170,7 +173,7 @@ export class PersoSignin extends PersoElement {
   #verify = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const attempt = this.unverified?.attempt;
-    const code = this.#codeStep.step?.code;
+    const code = this.#codeStep.value?.code;
     if (!attempt || !code) return;
     const user = await this.#form.verify(code, attempt);
     if (!user) return;
@@ -202,13 +205,13 @@ export class PersoSignin extends PersoElement {
       purpose: 'sign-in',
       labels: { heading: 'signin.heading', passkey: 'signin.passkey', submit: 'signin.submit', busy: 'signin.busy' },
       form: this.#form,
-      passkey: passkey && { busy: passkey.busy, prepare: () => passkey.prepare(), start: () => void passkey.start() },
+      passkey: passkey && { busy: passkey.busy, icon: passkey.icon, prepare: () => passkey.prepare(), start: () => void passkey.start() },
       onSubmit: this.#submit,
       onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
-      returnedCode: this.#codeStep.step,
+      returnedCode: this.#codeStep.value,
       onVerifyReturned: async (event, attempt) => {
         event.preventDefault();
-        const code = this.#codeStep.step?.code;
+        const code = this.#codeStep.value?.code;
         const user = code && (await this.#form.verify(code, attempt));
         if (user) this.emit('perso-signed-in', { user });
       },
@@ -217,6 +220,7 @@ export class PersoSignin extends PersoElement {
 
   protected override willUpdate(): void {
     if (this.view === 'verify' || this.#form.returnedAttempt) this.#codeStep.load();
+    if (this.view === 'forgot' || this.view === 'reset-sent') this.#resetViews.load();
   }
 
   protected override updated(): void {
@@ -248,7 +252,15 @@ export class PersoSignin extends PersoElement {
   }
 
   #renderForgotLink(): TemplateResult {
-    return html`<button type="button" class="link forgot" part="button forgot-button" @click=${() => this.#show('forgot')}>${this.localize.t.term('signin.forgot')}</button>`;
+    const prefetch = () => this.#resetViews.load();
+    return html`<button
+      type="button"
+      class="link forgot"
+      part="button forgot-button"
+      @pointerenter=${prefetch}
+      @focus=${prefetch}
+      @click=${() => this.#show('forgot')}
+    >${this.localize.t.term('signin.forgot')}</button>`;
   }
 
   #renderBackLink(): TemplateResult {
@@ -256,7 +268,7 @@ export class PersoSignin extends PersoElement {
   }
 
   #renderVerify({ email, attempt }: Unverified): TemplateResult {
-    const step = this.#codeStep.step;
+    const step = this.#codeStep.value;
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signin.verifyHeading'))}
@@ -268,27 +280,21 @@ export class PersoSignin extends PersoElement {
   }
 
   #renderForgot(): TemplateResult {
-    const busy = this.resetBusy;
+    const t = this.localize.t;
+    const views = this.#resetViews.value;
     return html`
-      ${renderHeader(this.localize.t.term('reset.heading'))}
-      <p class="lead">${this.localize.t.term('reset.lead')}</p>
-      ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
-      <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${this.#requestReset}>
-        ${this.#form.fields.render({ busy, withPassword: false })}
-        <button type="submit" class="primary block" part="button button-primary reset-button" ?disabled=${busy}>
-          ${busy ? html`<span class="spinner" aria-hidden="true"></span>${this.localize.t.term('reset.busy')}` : this.localize.t.term('reset.submit')}
-        </button>
-        ${this.#renderBackLink()}
-      </form>
+      ${renderHeader(t.term('reset.heading'))}
+      ${views ? views.renderForgot(t, { form: this.#form, busy: this.resetBusy, onSubmit: this.#requestReset, backLink: this.#renderBackLink() }) : renderLoading(t)}
     `;
   }
 
   #renderResetSent(): TemplateResult {
+    const t = this.localize.t;
+    const views = this.#resetViews.value;
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
-      ${renderHeader(this.localize.t.term('reset.sentHeading'))}
-      <p class="lead">${this.localize.t.term('reset.sentLead', { email: this.#form.email })}</p>
-      <div class="stack">${this.#renderBackLink()}</div>
+      ${renderHeader(t.term('reset.sentHeading'))}
+      ${views ? views.renderResetSent(t, this.#form.email, this.#renderBackLink()) : renderLoading(t)}
     `;
   }
 }

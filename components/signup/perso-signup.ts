@@ -3,15 +3,15 @@ import { AuthForm } from '../auth/auth-form.js';
 import { navigateTop } from '../auth/social-return.js';
 import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
-import { LazyCodeStep } from '../auth/lazy-code-step.js';
+import { lazyCodeStep } from '../auth/lazy-code-step.js';
 import { type MethodsView, renderMethods } from '../auth/methods.js';
 import type { PasskeySignUp } from '../auth/passkey-flow.js';
 import { passkeysSupported } from '../auth/passkey-support.js';
 import { SignOutAction } from '../auth/sign-out.js';
 import { mailIcon, renderAlert, renderHeader, renderLoading, renderStatus } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
+import { LazyModule } from '../base/lazy-module.js';
 import { PersoElement } from '../base/perso-element.js';
-import { SessionPoll } from '../client/session-poll.js';
 import type { SignUpAccepted, User } from '../client/types.js';
 import { styles } from './perso-signup.styles.js';
 
@@ -91,9 +91,10 @@ export class PersoSignup extends PersoElement {
   #gate = new AuthGate(this, () => this.client, () => this.organization, { onChange: (user) => this.#sessionChanged(user) }, (config) =>
     this.#loadPasskey(config.methods.passkey),
   );
-  #poll = new SessionPoll(this, () => this.#gate.recheckSession());
+  /** Asks whether another tab completed the sign-up (session-poll.ts, a chunk), while the inbox step waits. */
+  #poll = new LazyModule(this, () => import('../client/session-poll.js').then(({ SessionPoll }) => new SessionPoll(this, () => this.#gate.recheckSession())));
   #form = new AuthForm(this, { purpose: 'sign-up', report: (detail) => this.emit('perso-error', detail) });
-  #codeStep = new LazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
+  #codeStep = lazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
   /** Loaded (passkey-flow.ts, a chunk) only for an organization with passkeys on, in a browser that has them. */
   #passkey?: PasskeySignUp;
   #signOut = new SignOutAction(this, () => this.client);
@@ -123,7 +124,7 @@ export class PersoSignup extends PersoElement {
 
   /** The server started an attempt (password or passkey): its mail is on the way. */
   #accepted(email: string, accepted: SignUpAccepted, method: 'password' | 'passkey'): void {
-    this.#codeStep.step?.reset();
+    this.#codeStep.value?.reset();
     this.attempt = { email, id: accepted.attempt, mailHeld: accepted.mailHeld === true };
     this.#form.nextStep();
     this.emit('perso-signed-up', { email, method });
@@ -177,14 +178,14 @@ export class PersoSignup extends PersoElement {
   #verify = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     // Success shows through the session change; a wrong code is on the field already.
-    const code = this.#codeStep.step?.code;
+    const code = this.#codeStep.value?.code;
     if (this.attempt && code) await this.#form.verify(code, this.attempt.id);
   };
 
   #changeEmail = (): void => {
     this.attempt = undefined;
     this.#form.clear();
-    this.#codeStep.step?.resend.reset();
+    this.#codeStep.value?.resend.reset();
     void this.#form.focusField('email');
   };
 
@@ -196,15 +197,16 @@ export class PersoSignup extends PersoElement {
       form: this.#form,
       passkey: passkey && {
         busy: passkey.busy,
+        icon: passkey.icon,
         prepare: () => passkey.prepare(this.#form.email, this.organization),
         start: () => void this.#signUpWithPasskey(passkey),
       },
       onSubmit: this.#submit,
       onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
-      returnedCode: this.#codeStep.step,
+      returnedCode: this.#codeStep.value,
       onVerifyReturned: async (event, attempt) => {
         event.preventDefault();
-        const code = this.#codeStep.step?.code;
+        const code = this.#codeStep.value?.code;
         const user = code && (await this.#form.verify(code, attempt));
         if (user) this.emit('perso-signed-in', { user });
       },
@@ -218,7 +220,9 @@ export class PersoSignup extends PersoElement {
   }
 
   protected override willUpdate(): void {
-    this.#poll.active = this.#step === 'check-inbox';
+    const waiting = this.#step === 'check-inbox';
+    if (waiting) this.#poll.load();
+    if (this.#poll.value) this.#poll.value.active = waiting;
     if (this.attempt || this.#form.returnedAttempt) this.#codeStep.load();
   }
 
@@ -232,7 +236,7 @@ export class PersoSignup extends PersoElement {
   }
 
   #renderCheckInbox({ email, id, mailHeld }: Attempt): TemplateResult {
-    const step = this.#codeStep.step;
+    const step = this.#codeStep.value;
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signup.checkInbox'))}

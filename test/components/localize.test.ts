@@ -9,6 +9,7 @@ import { codeStepEn } from '../../components/base/translations/en-code-step.js';
 import { errorsEn } from '../../components/base/translations/en-errors.js';
 import { keyListEn } from '../../components/base/translations/en-key-list.js';
 import { passkeyListEn } from '../../components/base/translations/en-passkey-list.js';
+import { resetEn } from '../../components/base/translations/en-reset.js';
 import { ko } from '../../components/base/translations/ko.js';
 import { describeError } from '../../components/auth/errors.js';
 import { ApiError } from '../../components/client/api-error.js';
@@ -39,7 +40,7 @@ describe('translations', () => {
 
   it('leave no Korean string in English and keep every placeholder', () => {
     // The core strings and those the lazily loaded screens bring.
-    const english: Record<MessageKey, string> = { ...en, ...errorsEn, ...codeStepEn, ...keyListEn, ...passkeyListEn };
+    const english: Record<MessageKey, string> = { ...en, ...errorsEn, ...codeStepEn, ...keyListEn, ...passkeyListEn, ...resetEn };
     for (const key of Object.keys(english) as MessageKey[]) {
       const placeholders = (value: string) => [...value.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect(placeholders(ko[key]), key).to.deep.equal(placeholders(english[key]));

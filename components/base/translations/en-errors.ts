@@ -1,8 +1,14 @@
 /**
  * English sentences for the server's error codes (server/errors.ts; a test fails when one is
- * missing), loaded with the first failure an element shows (`loadErrorMessages()`).
+ * missing) and what else only a server's failure shows (a 422's field messages), loaded
+ * with the first failure an element shows (`loadErrorMessages()`).
  */
 export const errorsEn = {
+  'validation.server.email': 'Enter a valid email address, like name@example.com.',
+  'validation.server.password': 'Use 8 to 256 characters.',
+  'validation.server.name': 'Use 1 to 100 characters, without control characters.',
+  'validation.server.expiresAt': 'Choose a date after today.',
+  'validation.server.redirect': "This page's address is not an allowed origin of the organization.",
   'error.invalid_json': 'The request could not be read. Reload the page and try again.',
   'error.unsupported_media_type': 'The request could not be read. Reload the page and try again.',
   'error.payload_too_large': 'What you entered is too long.',

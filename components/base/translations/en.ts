@@ -2,6 +2,7 @@ import type { keyListEn } from './en-key-list.js';
 import type { codeStepEn } from './en-code-step.js';
 import type { errorsEn } from './en-errors.js';
 import type { passkeyListEn } from './en-passkey-list.js';
+import type { resetEn } from './en-reset.js';
 
 /**
  * English strings. Visible labels here are part of the public contract (tests and users find
@@ -37,19 +38,10 @@ export const en = {
   'signin.backToSignIn': 'Back to sign in',
   'signin.forgot': 'Forgot password?',
   'reset.heading': 'Reset your password',
-  'reset.lead': "Enter your account's email and we'll send you a link to choose a new password.",
-  'reset.submit': 'Send reset link',
-  'reset.busy': 'Sending…',
   'reset.sentHeading': 'Check your email inbox',
-  'reset.sentLead': 'If an account uses {email}, we sent it a link to choose a new password. The link works for 1 hour.',
   'validation.emailRequired': 'Enter your email address.',
   'validation.emailInvalid': 'Enter a valid email address, like name@example.com.',
   'validation.passwordRequired': 'Enter your password.',
-  'validation.server.email': 'Enter a valid email address, like name@example.com.',
-  'validation.server.password': 'Use 8 to 256 characters.',
-  'validation.server.name': 'Use 1 to 100 characters, without control characters.',
-  'validation.server.expiresAt': 'Choose a date after today.',
-  'validation.server.redirect': "This page's address is not an allowed origin of the organization.",
   'validation.passwordTooShort': 'Use at least 8 characters.',
   'validation.passwordTooLong': 'Use at most 256 characters.',
   'field.email': 'Email',
@@ -65,8 +57,8 @@ export const en = {
   'passkeys.signedOut': 'Sign in to manage your passkeys',
   'passkeys.loading': 'Loading your passkeys…',
   'passkeys.retry': 'Retry',
-  // Client-side: no answer, or an answer that is not the error shape. The server's codes are in
-  // en-errors.ts, loaded with the first failure (a test fails when one is missing).
+  // Client-side: no answer at all (the error chunk may not load either). The server's codes are
+  // in en-errors.ts, loaded with the first failure (a test fails when one is missing).
   'error.network_error': 'Could not reach the server. Check your connection and try again.',
   'error.unexpected_response': 'The server answered in a way the page did not expect. Try again in a moment.',
   'error.unexpected': 'Something went wrong. Try again in a moment.',
@@ -76,4 +68,4 @@ export const en = {
  * Every key: the core strings above and those of the screens that load in chunks of their own
  * (each chunk brings its English strings, `addEnglish()`).
  */
-export type MessageKey = keyof typeof en | keyof typeof errorsEn | keyof typeof codeStepEn | keyof typeof keyListEn | keyof typeof passkeyListEn;
+export type MessageKey = keyof typeof en | keyof typeof errorsEn | keyof typeof codeStepEn | keyof typeof keyListEn | keyof typeof passkeyListEn | keyof typeof resetEn;
