@@ -92,7 +92,9 @@ function renderFormAlert(t: Localizer, { form, returnedCode, onVerifyReturned }:
   if (alert) return renderAlert(alert);
   const attempt = form.returnedAttempt;
   if (!attempt) return nothing;
-  return html`${renderStatus(t.term('social.verifyEmail'))}${returnedCode ? returnedCode.renderCodeForm(t, (event) => onVerifyReturned(event, attempt)) : renderLoading(t)}`;
+  return returnedCode
+    ? html`${renderStatus(t.term('social.verifyEmail'))}${returnedCode.renderCodeForm(t, (event) => onVerifyReturned(event, attempt))}`
+    : renderLoading(t);
 }
 
 /**

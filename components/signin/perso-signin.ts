@@ -272,7 +272,7 @@ export class PersoSignin extends PersoElement {
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signin.verifyHeading'))}
-      <p class="lead">${this.localize.t.term('signin.verifyLead', { email })}</p>
+      ${step ? html`<p class="lead">${this.localize.t.term('signin.verifyLead', { email })}</p>` : nothing}
       ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
       ${!step ? renderLoading(this.localize.t) : attempt ? step.renderCodeForm(this.localize.t, this.#verify) : nothing}
       <div class="stack after-code">${step?.renderResend(email, attempt) ?? nothing}${this.#renderBackLink()}</div>

@@ -240,8 +240,10 @@ export class PersoSignup extends PersoElement {
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signup.checkInbox'))}
-      <p class="lead">${this.localize.t.term('signup.sentTo', { email })}</p>
-      ${mailHeld ? renderStatus(this.localize.t.term('auth.mailHeld')) : nothing}
+      ${step
+        ? html`<p class="lead">${this.localize.t.term('signup.sentTo', { email })}</p>
+            ${mailHeld ? renderStatus(this.localize.t.term('auth.mailHeld')) : nothing}`
+        : nothing}
       ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
       ${step ? step.renderCodeForm(this.localize.t, this.#verify) : renderLoading(this.localize.t)}
       <div class="stack after-code">
