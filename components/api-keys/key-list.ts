@@ -1,4 +1,4 @@
-import { html, nothing, type CSSResultOrNative } from 'lit';
+import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { dialog } from '../base/dialog.styles.js';
 import { addEnglish } from '../base/localize.js';
@@ -45,8 +45,8 @@ export class KeyList extends Screen<KeyListHost> {
   #focusAfterDialog?: string;
   #copyReset?: ReturnType<typeof setTimeout>;
 
-  constructor(host: KeyListHost, elementStyles: CSSResultOrNative[]) {
-    super(host, elementStyles, [dialog, listStyles]);
+  constructor(host: KeyListHost) {
+    super(host, [dialog, listStyles]);
   }
 
   /** Freshly loaded keys: a secret shown before is gone. */

@@ -101,7 +101,7 @@ export class PersoApiKeys extends PersoElement {
     load: async ([client, userId], { signal }) => {
       if (!userId) return IDLE;
       const [keys, { KeyList }] = await Promise.all([client.listKeys(signal), import('./key-list.js')]);
-      this.#list ??= new KeyList({ ...this.screenHost((error) => this.reportError(error)), signedIn: () => Boolean(this.session.user) }, PersoApiKeys.elementStyles);
+      this.#list ??= new KeyList({ ...this.screenHost((error) => this.reportError(error)), signedIn: () => Boolean(this.session.user) });
       return keys;
     },
     args: () => [this.client, this.session.user?.id] as const,

@@ -3,6 +3,8 @@ import type { PersoErrorDetail } from '../base/events.js';
 import { addEnglish, type Localized, type Localizer } from '../base/localize.js';
 import { codeStepEn } from '../base/translations/en-code-step.js';
 import type { PersoClient } from '../client/api-client.js';
+import { addStyles } from '../base/screen.js';
+import { codeStepStyles } from './code-step.styles.js';
 import { ResendAction } from './resend.js';
 import { VerificationCode, renderCodeForm } from './verification-code.js';
 
@@ -21,6 +23,7 @@ export class CodeStep {
   constructor(host: LitElement & Localized, getClient: () => PersoClient, onError: (detail: PersoErrorDetail) => void) {
     this.code = new VerificationCode(host, getClient);
     this.resend = new ResendAction(host, getClient, onError);
+    addStyles(host.renderRoot as ShadowRoot, [codeStepStyles]);
   }
 
   /** A new attempt: no typed code, no resend notice or cooldown from the last one. */

@@ -1,4 +1,4 @@
-import { adoptStyles, type CSSResultOrNative } from 'lit';
+import { supportsAdoptingStyleSheets, type CSSResult } from 'lit';
 import type { PersoClient } from '../client/api-client.js';
 import type { PersoEventDetail, PersoEventName } from './events.js';
 import type { Localizer } from './localize.js';
@@ -17,18 +17,29 @@ export interface ScreenHost {
 }
 
 /**
+ * Adds a lazily loaded part's styles to an element's shadow root, after what it has (its own
+ * sheets, another chunk's), so they cascade as if they were one sheet.
+ */
+export function addStyles(root: ShadowRoot, styles: CSSResult[]): void {
+  if (supportsAdoptingStyleSheets) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...styles.map((sheet) => sheet.styleSheet!)];
+    return;
+  }
+  // Where sheets cannot be adopted, Lit puts <style> elements in the root: so do we.
+  for (const sheet of styles) root.append(Object.assign(document.createElement('style'), { textContent: sheet.cssText }));
+}
+
+/**
  * Base of a screen that an element loads with `import()` only when it first shows it, so the
- * kit's first download leaves it out. It adds its styles to the element's shadow root (after
- * the element's own, so they cascade as if they were one sheet) and re-renders the element
- * whenever its state changes.
+ * kit's first download leaves it out. It adds its styles to the element's shadow root and
+ * re-renders the element whenever its state changes.
  */
 export abstract class Screen<Host extends ScreenHost = ScreenHost> {
   constructor(
     protected readonly host: Host,
-    elementStyles: CSSResultOrNative[],
-    styles: CSSResultOrNative[],
+    styles: CSSResult[],
   ) {
-    adoptStyles(host.root() as ShadowRoot, [...elementStyles, ...styles]);
+    addStyles(host.root() as ShadowRoot, styles);
   }
 
   /** Applies a state change and re-renders the element. */

@@ -1,4 +1,4 @@
-import { html, nothing, type CSSResultOrNative, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { createPasskey, signalRemovedPasskey } from '../auth/passkey.js';
 import { isAborted, passkeysSupported } from '../auth/passkey-support.js';
@@ -31,8 +31,8 @@ export class PasskeyList extends Screen {
   /** Where focus goes when the dialog closes: the next passkey's Remove button, else "Add a passkey". */
   #focusAfterDialog?: string;
 
-  constructor(host: ScreenHost, elementStyles: CSSResultOrNative[]) {
-    super(host, elementStyles, [dialog, listStyles]);
+  constructor(host: ScreenHost) {
+    super(host, [dialog, listStyles]);
   }
 
   show(list: Listed): void {

@@ -63,7 +63,7 @@ export class PersoPasskeys extends PersoElement {
     load: async ([client, userId], { signal }) => {
       if (!userId) return IDLE;
       const [list, { PasskeyList }] = await Promise.all([client.listPasskeys(signal), import('./passkey-list.js')]);
-      this.#screen ??= new PasskeyList(this.screenHost((error) => this.#report(error)), PersoPasskeys.elementStyles);
+      this.#screen ??= new PasskeyList(this.screenHost((error) => this.#report(error)));
       return list;
     },
     args: () => [this.client, this.#session.user?.id] as const,
