@@ -4,9 +4,10 @@ import { defineConfig, type EnvironmentOptions, type Plugin } from 'vite';
  * Three builds of the same elements:
  *
  * - **`dist/perso-kit.js` (served at `/kit/`)**: the whole kit for one `<script type="module">`,
- *   Lit included, as one file plus the chunks it loads only when needed (Korean strings, the
- *   WebAuthn library). One file because each file is gzipped on its own: split into the shared
- *   chunks of the per-element build, the same code cost about 4 KB more to download.
+ *   Lit included, as one file plus the chunks it loads only when needed (the screens nobody sees
+ *   before acting, the error sentences, Korean strings, the WebAuthn library: see the README).
+ *   One file because each file is gzipped on its own: split into the shared chunks of the
+ *   per-element build, the same code cost about 4 KB more to download.
  * - **`dist/perso-<element>.js`**: each element alone. They share one Lit chunk
  *   (`dist/chunks/lit-*.js`), so two of them on one page load Lit once. (Next to
  *   `perso-kit.js`, which has its own Lit, they are harmless but redundant: the first
@@ -52,6 +53,9 @@ const environment = (outDir: string, build: Build): EnvironmentOptions => {
       },
       rolldownOptions: {
         external: bundleLit ? [] : (id) => LIT.test(id),
+        // perso-kit.js may gain exports, so what it shares with its lazy chunks (Lit, the base
+        // element) stays inside it instead of becoming one more file to fetch before it runs.
+        preserveEntrySignatures: build === 'kit' ? 'allow-extension' : 'strict',
         output: {
           chunkFileNames: 'chunks/[name]-[hash].js',
           // The per-element files: Lit in a chunk of its own, shared by every entry.

@@ -5,8 +5,12 @@
  * - **the whole kit, initial** — `perso-kit.js` and every chunk it imports statically: what one
  *   `<script type="module" src=".../perso-kit.js">` fetches to define and render every element
  *   in English. **The goal (≤ 20 KB, the issue's "whole kit (English)") is judged on this.**
- * - **the whole kit, everything** — the same plus every chunk it may load later (`import()`):
- *   the Korean strings, the WebAuthn library.
+ * - **the whole kit after every screen was shown** (English) — the same plus every chunk an
+ *   English page may load later (`import()`): the signed-in screens of the keys table and the
+ *   passkey list, the code step, the reset steps, the error sentences, the passkey ceremonies
+ *   and the WebAuthn library, the providers' marks. What a visitor who went everywhere fetched.
+ * - **the whole kit, everything** — the same plus the Korean strings.
+ * - each lazy chunk of perso-kit.js by name, so none hides in a total.
  * - each element alone (`perso-<element>.js` and its static chunks, Lit included), the Korean
  *   pack, the WebAuthn library, and Lit (its shared chunk of the per-element files).
  *
@@ -48,8 +52,12 @@ export interface BundleSizes {
   entries: EntrySize[];
   /** `perso-kit.js` and its static chunks: every element, Lit included, English. The goal's figure. */
   kitGzipBytes: number;
-  /** `perso-kit.js` with every chunk it may ever load (Korean, WebAuthn). */
+  /** `perso-kit.js` with every chunk an English page may load: every screen shown, every method used. */
+  kitAllScreensGzipBytes: number;
+  /** `perso-kit.js` with every chunk it may ever load (the above and Korean). */
   kitTotalGzipBytes: number;
+  /** perso-kit.js's lazy chunks, by name (the part before the hash), gzip bytes. */
+  kitLazyChunks: Record<string, number>;
   /** The Korean strings, fetched only by pages in Korean. */
   koreanGzipBytes: number;
   /** @simplewebauthn/browser, fetched only once a passkey method is shown or used. */
@@ -118,10 +126,13 @@ export async function measureBundle(options: { build?: boolean } = {}): Promise<
   const webauthn = lazyOf(/(^|\/)webauthn-[^/]*\.js$/, 'WebAuthn chunk (chunks/webauthn-*.js)');
   const lit = entries[1]!.files.find((f) => /(^|\/)lit-[^/]*\.js$/.test(f.file));
   if (!lit) throw new Error('No shared Lit chunk (chunks/lit-*.js) among the per-element files in dist/.');
+  const kitLazyChunks = Object.fromEntries(kit.lazy.map((f) => [f.file.replace(/^chunks\//, '').replace(/-[\w-]{8}\.js$/, ''), f.gzipBytes]));
   return {
     entries,
     kitGzipBytes: kit.gzipBytes,
+    kitAllScreensGzipBytes: kit.totalGzipBytes - korean.gzipBytes,
     kitTotalGzipBytes: kit.totalGzipBytes,
+    kitLazyChunks,
     koreanGzipBytes: korean.gzipBytes,
     webauthnGzipBytes: webauthn.gzipBytes,
     litGzipBytes: lit.gzipBytes,
@@ -143,7 +154,10 @@ export const bundleSizeSection: Section = {
     console.log(`  ${'Korean pack'.padEnd(20)} ${kb(sizes.koreanGzipBytes).padStart(8)} gzip  (loaded only on Korean pages)`);
     console.log(`  ${'WebAuthn library'.padEnd(20)} ${kb(sizes.webauthnGzipBytes).padStart(8)} gzip  (loaded only when a passkey method is on)`);
     console.log(`  ${'Lit'.padEnd(20)} ${kb(sizes.litGzipBytes).padStart(8)} gzip  (its chunk of the per-element files; about ${Math.round((100 * sizes.litGzipBytes) / sizes.kitGzipBytes)}% of the kit's initial)`);
-    console.log(`  goal judged on: perso-kit.js initial, English (${kb(sizes.kitGzipBytes)}); everything it may load: ${kb(sizes.kitTotalGzipBytes)}`);
+    console.log(`  ${'perso-kit.js lazy'.padEnd(20)} ${Object.entries(sizes.kitLazyChunks).map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')}`);
+    console.log(
+      `  goal judged on: perso-kit.js initial, English (${kb(sizes.kitGzipBytes)}); after every screen was shown: ${kb(sizes.kitAllScreensGzipBytes)}; with Korean too: ${kb(sizes.kitTotalGzipBytes)}`,
+    );
     return {
       name: 'bundle-size',
       goals: [

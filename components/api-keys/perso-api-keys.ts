@@ -1,20 +1,12 @@
-import { Task, TaskStatus, initialState } from '@lit/task';
-import { html, nothing } from 'lit';
-import { query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { controls } from '../base/controls.styles.js';
-import { dialog } from '../base/dialog.styles.js';
+import { IDLE, LoadTask } from '../base/load-task.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
-import { describeError, endedSession } from '../auth/errors.js';
-import { ApiError } from '../client/api-error.js';
-import type { ApiKey } from '../client/types.js';
+import { describeError, describeFailure, endedSession } from '../auth/errors.js';
 import type { SignOutReason } from '../base/events.js';
 import type { User } from '../client/types.js';
-import { type CreateFormState, type FormDraft, readCreateForm, readDraft, renderCreateForm } from './create-form.js';
-import { type PendingDelete, renderDeleteDialog } from './delete-dialog.js';
-import { KEY_ORDERS, MANY_KEYS, type KeyOrder, arrangeKeys } from './key-order.js';
-import { type CopyStatus, renderKeyRow } from './key-row.js';
+import type { KeyList } from './key-list.js';
 import { styles } from './perso-api-keys.styles.js';
 import { SessionController } from '../client/session-controller.js';
 
@@ -95,47 +87,35 @@ type View = 'signed-out' | 'loading' | 'error' | 'empty' | 'list';
  * @cssproperty --perso-font-size - Base font size.
  */
 export class PersoApiKeys extends PersoElement {
-  static override styles = [tokens, controls, dialog, styles];
+  static override styles = [tokens, controls, styles];
+  static override properties: PropertyDeclarations = { sessionEnded: { state: true, attribute: false } };
 
   private readonly session = new SessionController(this, () => this.client, {
     onChange: (user, _previous, reason) => this.sessionChanged(user, reason),
   });
 
-  private readonly keysTask = new Task(this, {
-    task: async ([client, userId], { signal }) => (userId ? client.listKeys(signal) : initialState),
-    args: () => [this.client, this.session.user?.id] as const,
-    onComplete: (keys) => {
-      this.keys = keys;
-      this.revealed = undefined;
+  /** The signed-in screen, from its own chunk (key-list.ts), loaded together with the first keys. */
+  #list?: KeyList;
+
+  private readonly keysTask = new LoadTask(this, {
+    load: async ([client, userId], { signal }) => {
+      if (!userId) return IDLE;
+      const [keys, { KeyList }] = await Promise.all([client.listKeys(signal), import('./key-list.js')]);
+      this.#list ??= new KeyList({ ...this.screenHost((error) => this.reportError(error)), signedIn: () => Boolean(this.session.user) });
+      return keys;
     },
-    onError: (error) => this.reportError(error),
+    args: () => [this.client, this.session.user?.id] as const,
+    onComplete: (keys) => this.#list!.show(keys),
+    onError: (error) => void this.reportError(error),
   });
 
-  @query('dialog') private dialog!: HTMLDialogElement;
-  @query('form') private createForm?: HTMLFormElement;
-
-  @state() private keys: ApiKey[] = [];
-  /** The secret of the key created just now; in memory only, gone at the next load. */
-  @state() private revealed?: { id: string; secret: string };
-  @state() private copyStatus: CopyStatus;
-  @state() private form: CreateFormState = { busy: false, errors: {} };
-  @state() private pendingDelete?: PendingDelete;
-  @state() private announcement = '';
   /** The session ended somewhere other than a sign-out on this page: the signed-out view says so. */
-  @state() private sessionEnded = false;
-  /** What was typed in the create form when the session ended, put back after signing in again. */
-  @state() private draft?: FormDraft;
-  /** "Hide expired keys" and "Sort by", offered once there are more than `MANY_KEYS`. */
-  @state() private hideExpired = false;
-  @state() private order: KeyOrder = 'created';
+  private sessionEnded = false;
 
   /** Set when a sign-in took focus with it (the slotted `<perso-signin>` is gone): the form gets it once shown. */
   private focusFormWhenShown = false;
 
-  /** Where focus goes when the dialog closes: a key's Delete button, else the name field. */
-  private focusAfterDialog?: string;
   private clock?: ReturnType<typeof setInterval>;
-  private copyReset?: ReturnType<typeof setTimeout>;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -146,7 +126,7 @@ export class PersoApiKeys extends PersoElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.clock);
-    clearTimeout(this.copyReset);
+    this.#list?.dispose();
   }
 
   private get view(): View {
@@ -154,9 +134,9 @@ export class PersoApiKeys extends PersoElement {
     if (user === undefined) return error ? 'error' : 'loading';
     if (user === null) return 'signed-out';
     const { status } = this.keysTask;
-    if (status === TaskStatus.ERROR) return 'error';
-    if (status !== TaskStatus.COMPLETE) return 'loading';
-    return this.keys.length ? 'list' : 'empty';
+    if (status === 'error') return 'error';
+    if (status !== 'complete') return 'loading';
+    return this.#list!.keys.length ? 'list' : 'empty';
   }
 
   private sessionChanged(user: User | null, reason?: SignOutReason): void {
@@ -171,9 +151,7 @@ export class PersoApiKeys extends PersoElement {
       return;
     }
     this.sessionEnded = reason === 'expired';
-    if (this.createForm) this.draft = readDraft(this.createForm);
-    this.form = { busy: false, errors: {} };
-    if (this.dialog?.open) this.dialog.close();
+    this.#list?.signedOut();
     if (focusHere) void this.focusSignedOut();
   }
 
@@ -190,8 +168,8 @@ export class PersoApiKeys extends PersoElement {
     this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
   }
 
-  private reportError(error: unknown): string {
-    const detail = describeError(error, this.localize.t);
+  private async reportError(error: unknown): Promise<string> {
+    const detail = await describeFailure(error, () => this.localize.t);
     if (!endedSession(error)) this.emit('perso-error', detail);
     return detail.message;
   }
@@ -201,118 +179,12 @@ export class PersoApiKeys extends PersoElement {
     else void this.keysTask.run();
   };
 
-  private onCreate = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    if (this.form.busy) return;
-    const { input, errors } = readCreateForm(form, this.localize.t);
-    if (Object.keys(errors).length > 0) {
-      this.form = { busy: false, errors };
-      return this.focusInvalidField();
-    }
-    this.form = { busy: true, errors: {} };
-    try {
-      const { key, secret } = await this.client.createKey(input);
-      this.keys = [key, ...this.keys.filter((k) => k.id !== key.id)];
-      this.revealed = { id: key.id, secret };
-      this.copyStatus = undefined;
-      this.announcement = this.localize.t.term('keys.created', { name: key.name });
-      form.reset();
-      this.draft = undefined;
-      this.form = { busy: false, errors: {} };
-      const { secret: _never, ...publicKey } = key as ApiKey & { secret?: string };
-      this.emit('perso-key-created', { key: publicKey });
-      await this.updateComplete;
-      // The new row is the first thing to see even in a long or scrolled table.
-      this.renderRoot.querySelector('tr.new')?.scrollIntoView({ block: 'nearest' });
-      this.renderRoot.querySelector<HTMLButtonElement>('.copy')?.focus({ preventScroll: true });
-    } catch (error) {
-      // A lost session already shows the signed-out view, with the typed name kept as a draft.
-      if (!this.session.user) return;
-      const message = this.reportError(error);
-      const fields = error instanceof ApiError ? error.fields : {};
-      const fieldErrors = { ...(fields.name && { name: fields.name }), ...(fields.expiresAt && { expiresAt: fields.expiresAt }) };
-      const onField = Object.keys(fieldErrors).length > 0;
-      this.form = { busy: false, errors: fieldErrors, error: onField ? undefined : message };
-      if (onField) this.focusInvalidField();
-    }
-  };
-
-  /** Re-checks a field that was marked invalid as soon as the user changes it. */
-  private revalidate(field: 'name' | 'expiresAt'): void {
-    if (!this.form.errors[field] || !this.createForm) return;
-    const { errors } = readCreateForm(this.createForm, this.localize.t);
-    this.form = { ...this.form, errors: { ...this.form.errors, [field]: errors[field] } };
-  }
-
-  private async focusInvalidField(): Promise<void> {
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
-  }
-
-  private copySecret = async (): Promise<void> => {
-    const secret = this.revealed?.secret;
-    if (!secret) return;
-    clearTimeout(this.copyReset);
-    try {
-      await navigator.clipboard.writeText(secret);
-      this.copyStatus = 'copied';
-      this.copyReset = setTimeout(() => (this.copyStatus = undefined), 4000);
-    } catch {
-      // No clipboard access (permissions, insecure page): select the key so the user copies it.
-      const code = this.renderRoot.querySelector('#secret');
-      if (code) getSelection()?.selectAllChildren(code);
-      this.copyStatus = 'manual';
-    }
-  };
-
-  private openDelete = async (key: ApiKey): Promise<void> => {
-    this.pendingDelete = { key, busy: false };
-    this.focusAfterDialog = key.id;
-    await this.updateComplete;
-    if (!this.dialog.open) this.dialog.showModal();
-    this.dialog.querySelector<HTMLButtonElement>('.cancel')?.focus();
-  };
-
-  private confirmDelete = async (): Promise<void> => {
-    const pending = this.pendingDelete;
-    if (!pending || pending.busy) return;
-    this.pendingDelete = { key: pending.key, busy: true };
-    try {
-      await this.client.deleteKey(pending.key.id);
-      const index = this.keys.findIndex((k) => k.id === pending.key.id);
-      this.keys = this.keys.filter((k) => k.id !== pending.key.id);
-      if (this.revealed?.id === pending.key.id) this.revealed = undefined;
-      this.focusAfterDialog = (this.keys[index] ?? this.keys[index - 1])?.id;
-      this.announcement = this.localize.t.term('keys.deleted', { name: pending.key.name });
-      // A message about the form belongs to an earlier attempt, not to the table that changed.
-      this.form = { busy: false, errors: {} };
-      this.emit('perso-key-deleted', { id: pending.key.id });
-      this.dialog.close();
-    } catch (error) {
-      // A lost session closed the dialog already.
-      if (this.session.user) this.pendingDelete = { key: pending.key, busy: false, error: this.reportError(error) };
-    }
-  };
-
-  private cancelDelete = (): void => {
-    if (!this.pendingDelete?.busy) this.dialog.close();
-  };
-
-  private onDialogClose = async (): Promise<void> => {
-    this.pendingDelete = undefined;
-    await this.updateComplete;
-    const id = this.focusAfterDialog;
-    const target = id && [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.actions button')].find((b) => b.dataset.keyId === id);
-    (target || this.renderRoot.querySelector<HTMLElement>('#name, .session-ended, .signed-out-message'))?.focus();
-  };
-
   override render() {
     const view = this.view;
     return html`<div part="base" class="base" aria-busy=${view === 'loading' ? 'true' : 'false'}>
       ${this.renderView(view)}
-      <p role="status" class="visually-hidden">${this.announcement}</p>
-      ${renderDeleteDialog(this.localize.t, this.pendingDelete, { onConfirm: this.confirmDelete, onCancel: this.cancelDelete, onClose: this.onDialogClose })}
+      <p role="status" class="visually-hidden">${this.#list?.announcement}</p>
+      ${this.#list?.renderDialog() ?? nothing}
     </div>`;
   }
 
@@ -325,14 +197,14 @@ export class PersoApiKeys extends PersoElement {
       case 'error':
         return this.renderError();
       default:
-        return html`${this.renderForm()}${this.renderTable(view === 'empty')}`;
+        return this.#list!.render(view === 'empty');
     }
   }
 
   private renderSignedOut() {
     return html`<div part="signed-out" class="card signed-out">
       ${this.sessionEnded
-        ? html`<p class="session-ended" role="alert" tabindex="-1">${this.localize.t.term(this.draft?.name ? 'keys.sessionEnded' : 'auth.sessionEnded')}</p>`
+        ? html`<p class="session-ended" role="alert" tabindex="-1">${this.localize.t.term(this.#list?.hasDraft ? 'keys.sessionEnded' : 'auth.sessionEnded')}</p>`
         : nothing}
       <p class="signed-out-message" tabindex="-1">${this.localize.t.term('keys.signedOut')}</p>
       <slot name="signed-out"></slot>
@@ -349,63 +221,6 @@ export class PersoApiKeys extends PersoElement {
     return html`<div part="error" class="card load-error" role="alert">
       <p>${message}</p>
       <button type="button" part="button retry-button" @click=${this.retry}>${this.localize.t.term('keys.retry')}</button>
-    </div>`;
-  }
-
-  private renderForm() {
-    return renderCreateForm(this.localize.t, this.form, this.draft, {
-      onSubmit: this.onCreate,
-      onNameInput: () => this.revalidate('name'),
-      onExpiresInput: () => this.revalidate('expiresAt'),
-    });
-  }
-
-  private renderTools(hidden: number) {
-    const t = this.localize.t;
-    return html`<div part="table-tools" class="table-tools">
-      <label class="check">
-        <input type="checkbox" part="hide-expired-input" .checked=${this.hideExpired} @change=${(event: Event) => (this.hideExpired = (event.target as HTMLInputElement).checked)} />
-        ${t.term('keys.hideExpired')}
-      </label>
-      <label class="sort">
-        ${t.term('keys.sortBy')}
-        <select part="sort-select" @change=${(event: Event) => (this.order = (event.target as HTMLSelectElement).value as KeyOrder)}>
-          ${KEY_ORDERS.map((order) => html`<option value=${order} ?selected=${order === this.order}>${t.term(`keys.sort.${order}`)}</option>`)}
-        </select>
-      </label>
-      <span role="status" class="hidden-count">${hidden ? t.plural('keys.hiddenCount', hidden) : ''}</span>
-    </div>`;
-  }
-
-  private renderTable(empty: boolean) {
-    const now = new Date();
-    const many = this.keys.length > MANY_KEYS;
-    const { shown, hidden } = many
-      ? arrangeKeys(this.keys, { hideExpired: this.hideExpired, order: this.order, pinned: this.revealed?.id }, this.localize.t.lang, now)
-      : { shown: this.keys, hidden: 0 };
-    const columns = ['keys.col.name', 'keys.col.key', 'keys.col.expiresAt', 'keys.col.lastUsedAt', 'keys.col.createdAt', 'keys.col.actions'] as const;
-    return html`<div part="table-container" class="card table-container" role="region" aria-labelledby="caption" tabindex="0">
-      ${many ? this.renderTools(hidden) : nothing}
-      <table part="table">
-        <caption part="caption" id="caption" class="title"><span class="caption-text">${this.localize.t.term('keys.caption')}</span></caption>
-        <thead>
-          <tr>${columns.map((column) => html`<th scope="col" part="header-cell">${this.localize.t.term(column)}</th>`)}</tr>
-        </thead>
-        <tbody>
-          ${empty
-            ? html`<tr><td part="empty" class="empty" colspan=${columns.length}>${this.localize.t.term('keys.empty')}</td></tr>`
-            : repeat(shown, (key) => key.id, (key) =>
-                renderKeyRow(key, {
-                  now,
-                  t: this.localize.t,
-                  secret: this.revealed?.id === key.id ? this.revealed.secret : undefined,
-                  copyStatus: this.copyStatus,
-                  onCopy: this.copySecret,
-                  onDelete: this.openDelete,
-                }),
-              )}
-        </tbody>
-      </table>
     </div>`;
   }
 }

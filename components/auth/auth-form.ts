@@ -1,14 +1,14 @@
 import type { LitElement, ReactiveController } from 'lit';
 import type { PersoErrorDetail } from '../base/events.js';
-import type { Localized } from '../base/localize.js';
+import { loadErrorMessages, type Localized } from '../base/localize.js';
 import { ApiError } from '../client/api-error.js';
 import type { PersoClient } from '../client/api-client.js';
 import type { SocialProvider, User } from '../client/types.js';
 import { CooldownController } from './cooldown.js';
 import { type CredentialField, CredentialFields } from './credentials.js';
-import { describeCode, describeError } from './errors.js';
+import { describeCode, describeError, describeFailure } from './errors.js';
 import { StepFocus, restoreFocus } from './focus.js';
-import { isAborted } from './passkey.js';
+import { isAborted } from './passkey-support.js';
 import { oauthStartUrl } from './config.js';
 import { currentPage, leaveForProvider, takeSocialReturn } from './social-return.js';
 import type { SignOutAction } from './sign-out.js';
@@ -80,9 +80,14 @@ export class AuthForm implements ReactiveController {
     if (!error) return;
     const message = () => describeCode(error, this.host.localize.t);
     this.#returnedError = message;
-    // In a later task: the page's own listeners, added by scripts that run after the kit's
-    // (the element connects as soon as it is defined), would miss an event sent now.
-    setTimeout(() => this.options.report({ code: error, message: message() }));
+    // Reported once the sentences of error codes are in (the alert shows it in the meantime,
+    // while the card still waits for its config), and in a later task: the page's own
+    // listeners, added by scripts that run after the kit's (the element connects as soon as it
+    // is defined), would miss an event sent now.
+    void loadErrorMessages().then(() => {
+      this.host.requestUpdate();
+      setTimeout(() => this.options.report({ code: error, message: message() }));
+    });
   }
 
   /** The alert's sentence: the last failure's, else the last provider round trip's. */
@@ -163,7 +168,9 @@ export class AuthForm implements ReactiveController {
       this.fields.password = '';
       return { status: 'done', value, email };
     } catch (cause) {
-      return { status: 'failed', error: this.fail(cause) ?? describeError(cause, this.host.localize.t), cause, email };
+      // Not busy before the failure is placed: focus goes back to the submit button, enabled again.
+      this.#setBusy(false);
+      return { status: 'failed', error: (await this.fail(cause)) ?? describeError(cause, this.host.localize.t), cause, email };
     } finally {
       this.#setBusy(false);
     }
@@ -175,9 +182,9 @@ export class AuthForm implements ReactiveController {
    * a 429 also holds the submit button for its Retry-After; a wrong password is cleared and
    * focused. A passkey ceremony cut short by another one is nobody's news: undefined.
    */
-  fail(error: unknown): PersoErrorDetail | undefined {
+  async fail(error: unknown): Promise<PersoErrorDetail | undefined> {
     if (isAborted(error)) return undefined;
-    const detail = describeError(error, this.host.localize.t);
+    const detail = await describeFailure(error, () => this.host.localize.t);
     if (error instanceof ApiError && error.code === 'rate_limited') this.#rateLimit.start(error.retryAfter ?? DEFAULT_RETRY_SECONDS);
     const fields = error instanceof ApiError ? error.fields : {};
     const onFields = Object.keys(fields).length > 0;

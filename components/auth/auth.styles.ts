@@ -70,9 +70,6 @@ export const authStyles = css`
     text-align: center;
     overflow-wrap: anywhere;
   }
-  .lead strong {
-    color: var(--_fg);
-  }
 
   form {
     display: grid;
@@ -103,18 +100,11 @@ export const authStyles = css`
   .stack > * {
     margin: 0;
   }
-  .after-code {
-    margin-block-start: var(--_space);
-  }
   button.link.forgot,
   form > button.link.back {
     justify-self: center;
     margin-block-start: calc(var(--_space) * 0.75);
     font-size: 0.875rem;
-  }
-  .code {
-    font-variant-numeric: tabular-nums;
-    letter-spacing: 0.2em;
   }
   .alternatives {
     display: grid;
@@ -172,14 +162,6 @@ export const authStyles = css`
   .alert {
     font-size: 0.875rem;
     background: color-mix(in srgb, var(--_danger) 8%, transparent);
-  }
-  .notice {
-    border: 1px solid var(--_success);
-    color: var(--_success);
-    background: color-mix(in srgb, var(--_success) 8%, transparent);
-    border-radius: var(--_radius);
-    padding: 0.5rem 0.75rem;
-    font-size: 0.875rem;
   }
   .loading {
     display: flex;

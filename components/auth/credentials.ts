@@ -1,5 +1,4 @@
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
-import { live } from 'lit/directives/live.js';
 import type { Localized } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
 import { currentPasswordProblem, emailProblem, newPasswordProblem } from './validation.js';
@@ -12,6 +11,10 @@ const FIELDS: CredentialField[] = ['email', 'password'];
  * (on blur, then live while a problem is shown), server field errors and the show-password toggle.
  * Parts (rendered by `render()`): `field`, `label`, `input`, `hint`, `error`, `field-error`,
  * `button`, `password-toggle`.
+ *
+ * The inputs' `.value` is bound without Lit's `live()`: every input event stores the value and
+ * re-renders, so the last value Lit set is always what the field holds, and a reset (`''`
+ * after a wrong password) differs from it and is applied.
  */
 export class CredentialFields {
   email = '';
@@ -119,7 +122,7 @@ export class CredentialFields {
           ?readonly=${busy}
           aria-invalid=${this.errors.email ? 'true' : 'false'}
           aria-describedby=${this.#describedBy('email')}
-          .value=${live(this.email)}
+          .value=${this.email}
           @input=${(event: Event) => this.#onInput('email', event)}
           @blur=${() => this.#onBlur('email')}
         />
@@ -144,7 +147,7 @@ export class CredentialFields {
             ?readonly=${busy}
             aria-invalid=${this.errors.password ? 'true' : 'false'}
             aria-describedby=${this.#describedBy('password', signingUp ? 'password-hint' : undefined)}
-            .value=${live(this.password)}
+            .value=${this.password}
             @input=${(event: Event) => this.#onInput('password', event)}
             @blur=${() => this.#onBlur('password')}
           />

@@ -1,5 +1,5 @@
 import type { PersoErrorDetail } from '../base/events.js';
-import type { Localizer } from '../base/localize.js';
+import { loadErrorMessages, type Localizer } from '../base/localize.js';
 import { ApiError } from '../client/api-error.js';
 
 /**
@@ -17,6 +17,12 @@ export function describeCode(code: string, t: Localizer, options: { serverMessag
 export function describeError(error: unknown, t: Localizer): PersoErrorDetail {
   if (!(error instanceof ApiError)) return { code: 'unexpected', message: t.term('error.unexpected') };
   return { code: error.code, message: describeCode(error.code, t, { serverMessage: error.message, retryAfter: error.retryAfter }) };
+}
+
+/** `describeError` once the sentences of error codes have loaded: for failures that are reported or kept. */
+export async function describeFailure(error: unknown, t: () => Localizer): Promise<PersoErrorDetail> {
+  await loadErrorMessages();
+  return describeError(error, t());
 }
 
 /** A 401: the session is gone, which every element shows through the session broadcast; not a failure to report. */

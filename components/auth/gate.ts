@@ -1,12 +1,12 @@
-import { Task, TaskStatus } from '@lit/task';
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { LoadTask } from '../base/load-task.js';
 import type { Localizer } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import { SessionController, type SessionControllerOptions } from '../client/session-controller.js';
 import type { OrganizationConfig, User } from '../client/types.js';
 import { loadAuthConfig } from './config.js';
 import { describeError } from './errors.js';
-import { renderConfigError, renderHeader, renderLoading } from './views.js';
+import { loadProviderMarks, renderConfigError, renderHeader, renderLoading } from './views.js';
 
 /**
  * Where an auth card is before its own steps: still loading the organization's config,
@@ -20,7 +20,7 @@ export type GateStep = 'pending' | 'signed-in' | 'ready';
  * someone is signed in, then follows the session so a sign-in elsewhere on the page shows here.
  */
 export class AuthGate {
-  readonly #config: Task<readonly [PersoClient, string], OrganizationConfig>;
+  readonly #config: LoadTask<readonly [PersoClient, string], OrganizationConfig>;
   readonly #session: SessionController;
 
   constructor(
@@ -28,16 +28,22 @@ export class AuthGate {
     getClient: () => PersoClient,
     getOrganization: () => string,
     sessionOptions: SessionControllerOptions = {},
+    /** Loads what the config's methods need (their chunks) before the card shows them. */
+    prepare: (config: OrganizationConfig) => Promise<unknown> = async () => undefined,
   ) {
-    this.#config = new Task(host, {
-      task: ([client, organization], { signal }) => loadAuthConfig(client, organization, signal),
+    this.#config = new LoadTask(host, {
+      load: async ([client, organization], { signal }) => {
+        const config = await loadAuthConfig(client, organization, signal);
+        await Promise.all([prepare(config), config.methods.social.length > 0 && loadProviderMarks()]);
+        return config;
+      },
       args: () => [getClient(), getOrganization()] as const,
     });
     this.#session = new SessionController(host, getClient, sessionOptions);
   }
 
   get step(): GateStep {
-    if (this.#config.status !== TaskStatus.COMPLETE) return 'pending';
+    if (this.#config.status !== 'complete') return 'pending';
     return this.#session.user ? 'signed-in' : 'ready';
   }
 
@@ -68,7 +74,7 @@ export class AuthGate {
 
   /** The `pending` step: a spinner, or the load error with a way to try again. */
   renderPending(t: Localizer, heading: string): TemplateResult {
-    if (this.#config.status === TaskStatus.ERROR) {
+    if (this.#config.status === 'error') {
       return html`${renderHeader(heading)}${renderConfigError(t, describeError(this.#config.error, t).message, () => this.#config.run())}`;
     }
     return html`${renderHeader(heading)}${renderLoading(t)}`;

@@ -3,9 +3,9 @@ import type { Localizer } from '../base/localize.js';
 import type { MessageKey } from '../base/translations/en.js';
 import type { OrganizationConfig, SocialProvider } from '../client/types.js';
 import type { AuthForm } from './auth-form.js';
-import { passkeysSupported } from './passkey.js';
-import { renderCodeForm, type VerificationCode } from './verification-code.js';
-import { renderAlert, renderAlternatives, renderDivider, renderHeader, renderStatus } from './views.js';
+import { passkeysSupported } from './passkey-support.js';
+import type { CodeStep } from './code-step.js';
+import { renderAlert, renderAlternatives, renderDivider, renderHeader, renderLoading, renderStatus } from './views.js';
 
 /** The card's own words, as keys: looked up at render time so a language change applies. */
 export interface MethodLabels {
@@ -18,6 +18,7 @@ export interface MethodLabels {
 /** The passkey button's ceremony (see passkey-flow.ts); without it no passkey button shows. */
 export interface PasskeyButton {
   busy: boolean;
+  icon: TemplateResult;
   start(): void;
   /** The button is about to be pressed (hover, focus): fetch its options ahead. */
   prepare(): void;
@@ -30,8 +31,8 @@ export interface MethodsView {
   passkey?: PasskeyButton;
   onSubmit(event: SubmitEvent): void;
   onSocial(provider: SocialProvider): void;
-  /** Back from a provider that did not vouch for the email: the code form for the waiting attempt. */
-  returnedCode: VerificationCode;
+  /** Back from a provider that did not vouch for the email: the code form for the waiting attempt (once loaded). */
+  returnedCode?: CodeStep;
   onVerifyReturned(event: SubmitEvent, attempt: string): void;
   /** Under the submit button, e.g. "Forgot password?". */
   footer?: TemplateResult;
@@ -54,7 +55,7 @@ export function renderMethods(t: Localizer, config: OrganizationConfig, view: Me
   const offered = passkeyOffered(config, passkey);
   const busy = form.busy || (passkey?.busy ?? false);
   const alternatives = renderAlternatives(t, {
-    passkey: passkey && offered ? { label: t.term(labels.passkey), busy: passkey.busy, onClick: () => passkey.start(), onPrepare: () => passkey.prepare() } : undefined,
+    passkey: passkey && offered ? { label: t.term(labels.passkey), icon: passkey.icon, busy: passkey.busy, onClick: () => passkey.start(), onPrepare: () => passkey.prepare() } : undefined,
     social,
     disabled: busy,
     onSocial: view.onSocial,
@@ -91,7 +92,9 @@ function renderFormAlert(t: Localizer, { form, returnedCode, onVerifyReturned }:
   if (alert) return renderAlert(alert);
   const attempt = form.returnedAttempt;
   if (!attempt) return nothing;
-  return html`${renderStatus(t.term('social.verifyEmail'))}${renderCodeForm(t, returnedCode, (event) => onVerifyReturned(event, attempt))}`;
+  return returnedCode
+    ? html`${renderStatus(t.term('social.verifyEmail'))}${returnedCode.renderCodeForm(t, (event) => onVerifyReturned(event, attempt))}`
+    : renderLoading(t);
 }
 
 /**

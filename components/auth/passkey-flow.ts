@@ -1,8 +1,18 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { PersoClient } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
 import type { PasskeyCreationOptions, PasskeyRequestOptions, SignUpAccepted, User } from '../client/types.js';
-import { cancelPasskeyCeremony, createPasskey, isAborted, passkeyAutofillSupported, signalRemovedPasskey, usePasskey } from './passkey.js';
+import { cancelPasskeyCeremony, createPasskey, passkeyAutofillSupported, signalRemovedPasskey, usePasskey } from './passkey.js';
+import { isAborted } from './passkey-support.js';
+
+/** The passkey buttons' mark: here, so pages without passkeys never load it. */
+const keyIcon = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+  <g fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+    <circle cx="15.5" cy="8.5" r="5.5" />
+    <path d="M11.6 12.4 3 21m3-3 2 2m1-5 2 2" />
+  </g>
+  <circle cx="16.5" cy="7.5" r="1.25" fill="currentColor" />
+</svg>`;
 
 /** Options fetched ahead are used while well inside the server's 5-minute challenge lifetime. */
 const FRESH_MS = 4 * 60_000;
@@ -32,6 +42,7 @@ class Prefetched<T> {
 /** "Sign up with a passkey": options for the typed email, the authenticator, then an attempt like a password sign-up's. */
 export class PasskeySignUp {
   busy = false;
+  readonly icon: TemplateResult = keyIcon;
   #options = new Prefetched<PasskeyCreationOptions>();
 
   constructor(
@@ -77,6 +88,7 @@ export interface PasskeySignInOptions {
  */
 export class PasskeySignIn implements ReactiveController {
   busy = false;
+  readonly icon: TemplateResult = keyIcon;
   #options = new Prefetched<PasskeyRequestOptions>();
   #autofill = false;
   #wanted = false;

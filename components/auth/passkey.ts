@@ -1,23 +1,19 @@
 import { ApiError } from '../client/api-error.js';
 import type { PasskeyCreationOptions, PasskeyRequestOptions } from '../client/types.js';
+import { passkeysSupported } from './passkey-support.js';
 
 /**
- * The browser side of WebAuthn. @simplewebauthn/browser is imported on first use only, so
- * pages whose organization has passkeys off never download it.
+ * The browser side of WebAuthn, in the chunks of the passkey screens (passkey-flow.ts,
+ * passkey-list.ts). @simplewebauthn/browser is imported on first use only, so pages whose
+ * organization has passkeys off never download it.
  */
 const library = () => import('@simplewebauthn/browser');
-
-/** Whether this browser can make and use passkeys at all; checked without loading the library. */
-export const passkeysSupported = (): boolean => typeof window !== 'undefined' && typeof window.PublicKeyCredential === 'function';
 
 /** Whether passkeys can be offered in the email field's autofill (conditional mediation). */
 export async function passkeyAutofillSupported(): Promise<boolean> {
   if (!passkeysSupported()) return false;
   return (await library()).browserSupportsWebAuthnAutofill();
 }
-
-/** A ceremony that ended because the page started another one or left: nothing to tell anyone. */
-export const isAborted = (error: unknown): boolean => error instanceof ApiError && error.code === 'passkey_aborted';
 
 /**
  * The browser's reasons, as codes the kit has sentences for. A person cancelling and a timeout

@@ -4,7 +4,7 @@ import type { Localized } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
 import { CooldownController } from './cooldown.js';
-import { describeError } from './errors.js';
+import { describeFailure } from './errors.js';
 import { restoreFocus } from './focus.js';
 import { renderAlert, renderStatus } from './views.js';
 
@@ -40,7 +40,7 @@ export class ResendAction {
       this.notice = mailHeld ? this.host.localize.t.term('auth.mailHeld') : this.host.localize.t.term('auth.resent', { email });
       this.cooldown.start(RESEND_COOLDOWN_SECONDS);
     } catch (error) {
-      const detail = describeError(error, this.host.localize.t);
+      const detail = await describeFailure(error, () => this.host.localize.t);
       this.error = detail.message;
       if (error instanceof ApiError && error.code === 'rate_limited') this.cooldown.start(error.retryAfter ?? RESEND_COOLDOWN_SECONDS);
       this.onError(detail);

@@ -1,10 +1,9 @@
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
-import { live } from 'lit/directives/live.js';
 import type { PersoErrorDetail } from '../base/events.js';
 import type { Localized, Localizer } from '../base/localize.js';
 import type { PersoClient } from '../client/api-client.js';
 import type { User } from '../client/types.js';
-import { describeError } from './errors.js';
+import { describeFailure } from './errors.js';
 
 /**
  * What a code submission came to: signed in; not sent (the code is malformed, said on the
@@ -46,7 +45,7 @@ export class VerificationCode {
       this.value = '';
       return { user };
     } catch (error) {
-      const detail = describeError(error, this.host.localize.t);
+      const detail = await describeFailure(error, () => this.host.localize.t);
       if (detail.code !== 'invalid_code') return { error: detail, onField: false };
       this.error = detail.message;
       void this.focus();
@@ -81,7 +80,8 @@ export class VerificationCode {
 }
 
 /**
- * The code form: one labelled field and the "Verify" button.
+ * The code form: one labelled field and the "Verify" button. `.value` needs no `live()`: every
+ * input event stores the value and re-renders (see `CredentialFields`).
  * Parts: `form`, `code-form`, `field`, `label`, `input`, `code-input`, `error`, `field-error`,
  * `button`, `button-primary`, `verify-button`.
  */
@@ -103,7 +103,7 @@ export function renderCodeForm(t: Localizer, code: VerificationCode, onSubmit: (
           ?readonly=${code.busy}
           aria-invalid=${code.error ? 'true' : 'false'}
           aria-describedby=${code.error ? 'code-error' : nothing}
-          .value=${live(code.value)}
+          .value=${code.value}
           @input=${code.onInput}
         />
         ${code.error ? html`<p id="code-error" class="field-error" role="alert" part="error field-error">${code.error}</p>` : nothing}

@@ -1,7 +1,13 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Localizer } from '../base/localize.js';
 import type { SocialProvider, User } from '../client/types.js';
-import { providerMark } from './provider-marks.js';
+
+/** The providers' marks (provider-marks.ts, a chunk): loaded by the gate for an organization with social sign-in. */
+let marks: typeof import('./provider-marks.js') | undefined;
+
+export async function loadProviderMarks(): Promise<void> {
+  marks ??= await import('./provider-marks.js');
+}
 
 /**
  * The step's heading; focusable so a step change can move focus to it. A div, not a
@@ -50,7 +56,7 @@ export function renderConfigError(t: Localizer, message: string, retry: () => vo
  */
 export function renderAlternatives(t: Localizer, options: {
   /** `onPrepare`: the button is about to be pressed (hover, focus), to fetch options ahead. */
-  passkey?: { label: string; busy: boolean; onClick: () => void; onPrepare: () => void };
+  passkey?: { label: string; icon: TemplateResult; busy: boolean; onClick: () => void; onPrepare: () => void };
   social: SocialProvider[];
   disabled: boolean;
   onSocial: (provider: SocialProvider) => void;
@@ -70,7 +76,7 @@ export function renderAlternatives(t: Localizer, options: {
             @pointerenter=${passkey.onPrepare}
             @focus=${passkey.onPrepare}
           >
-            ${passkey.busy ? html`<span class="spinner" aria-hidden="true"></span>` : keyIcon}${passkey.label}
+            ${passkey.busy ? html`<span class="spinner" aria-hidden="true"></span>` : passkey.icon}${passkey.label}
           </button>`
         : nothing}
       ${social.map(
@@ -82,7 +88,7 @@ export function renderAlternatives(t: Localizer, options: {
           ?disabled=${disabled}
           @click=${() => onSocial(provider)}
         >
-          ${providerMark(provider.id, provider.name, (name) => t.term('social.mark', { provider: name }))}${t.term('social.continue', { provider: provider.name })}
+          ${marks?.providerMark(provider.id, provider.name, (name) => t.term('social.mark', { provider: name })) ?? nothing}${t.term('social.continue', { provider: provider.name })}
         </button>`,
       )}
     </div>
@@ -105,14 +111,6 @@ export function renderSignedIn(t: Localizer, user: User, busy: boolean, onSignOu
     </button>
   `;
 }
-
-const keyIcon = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-  <g fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-    <circle cx="15.5" cy="8.5" r="5.5" />
-    <path d="M11.6 12.4 3 21m3-3 2 2m1-5 2 2" />
-  </g>
-  <circle cx="16.5" cy="7.5" r="1.25" fill="currentColor" />
-</svg>`;
 
 /** The envelope shown above every "check your inbox" step. */
 export const mailIcon = html`<svg viewBox="0 0 24 24" focusable="false">

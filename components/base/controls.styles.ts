@@ -11,12 +11,15 @@ export const controls = css`
     font-weight: 600;
     font-size: 0.875rem;
   }
-  input {
+  input,
+  select {
     font: inherit;
     color: inherit;
     background: var(--_bg);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
+  }
+  input {
     padding: 0.5rem 0.75rem;
     min-height: 2.5rem;
     width: 100%;

@@ -12,6 +12,8 @@ type Values = Record<string, string | number>;
  */
 interface Registry {
   packs: Map<string, Partial<Messages>>;
+  /** The fallback of every key: the core strings, and those each lazily loaded screen adds. */
+  english: Partial<Messages>;
   /** Packs that ship with the kit but load only when a page first needs them. */
   loaders: Map<string, () => Promise<Partial<Messages>>>;
   loading: Set<string>;
@@ -19,6 +21,7 @@ interface Registry {
 }
 const registry: Registry = ((globalThis as Record<symbol, unknown>)[Symbol.for('perso.translations')] ??= {
   packs: new Map([['en', en]]),
+  english: { ...en },
   loaders: new Map(),
   loading: new Set(),
   listeners: new Set(),
@@ -37,6 +40,32 @@ export function registerTranslation(lang: string, messages: Partial<Messages>): 
   const key = primary(lang);
   registry.packs.set(key, { ...registry.packs.get(key), ...messages });
   for (const listener of registry.listeners) listener();
+}
+
+/**
+ * The English strings of a screen that loads in a chunk of its own (the keys table, the passkey
+ * list), added when the chunk runs: before that screen first renders.
+ */
+export function addEnglish(messages: Partial<Messages>): void {
+  Object.assign(registry.english, messages);
+}
+
+let errorMessages: Promise<void> | undefined;
+
+/**
+ * Loads the English sentences of the server's error codes (a chunk, en-errors.ts) once;
+ * every path that shows or reports a failure awaits it first, so the sentence is the kit's
+ * own in every language. A failed load is tried again at the next failure; meanwhile the
+ * server's own sentence is shown.
+ */
+export function loadErrorMessages(): Promise<void> {
+  errorMessages ??= import('./translations/en-errors.js').then(
+    ({ errorsEn }) => addEnglish(errorsEn),
+    () => {
+      errorMessages = undefined;
+    },
+  );
+  return errorMessages;
 }
 
 /** A pack that loads on first use; the kit registers its own (Korean) this way. */
@@ -71,23 +100,30 @@ export class Localizer {
     this.#pack = registry.packs.get(primary(lang)) ?? {};
   }
 
-  /** The string for `key`, with `{name}` placeholders filled from `values`. */
+  /**
+   * The string for `key`, with `{name}` placeholders filled from `values`. The English of a
+   * lazily loaded screen's keys arrives with that screen (`addEnglish`); until then, in a
+   * language without its own string, the key itself is returned.
+   */
   term(key: MessageKey, values: Values = {}): string {
-    const template = this.#pack[key] ?? en[key];
+    const template = this.#pack[key] ?? registry.english[key] ?? key;
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
   }
 
   /** `base.one` / `base.other` (or any plural category of the language) for `count`. */
   plural(base: string, count: number, values: Values = {}): string {
     const category = new Intl.PluralRules(this.lang).select(count);
-    const key = (`${base}.${category}` in en ? `${base}.${category}` : `${base}.other`) as MessageKey;
+    const key = (`${base}.${category}` in registry.english ? `${base}.${category}` : `${base}.other`) as MessageKey;
     return this.term(key, { count: this.number(count), ...values });
   }
 
-  /** A message for a server error code; the server's own sentence only for a code the kit does not know. */
+  /**
+   * A message for a server error code; the server's own sentence only for a code the kit does
+   * not know, or before `loadErrorMessages()` has brought the kit's.
+   */
   error(code: string, serverMessage: string, values: Values = {}): string {
     const key = `error.${code}` as MessageKey;
-    return key in en ? this.term(key, values) : serverMessage;
+    return key in registry.english ? this.term(key, values) : serverMessage;
   }
 
   /**
@@ -96,7 +132,7 @@ export class Localizer {
    */
   field(name: string, serverMessage: string): string {
     const key = `validation.server.${name}` as MessageKey;
-    return primary(this.lang) === 'en' || !(key in en) ? serverMessage : this.term(key);
+    return primary(this.lang) === 'en' || !(key in registry.english) ? serverMessage : this.term(key);
   }
 
   /** "42 seconds", "15분": how long to wait, in this language. */

@@ -1,11 +1,12 @@
-import { createContext } from '@lit/context';
+import type { Context } from '@lit/context';
 import { PersoClient } from './api-client.js';
 
 /**
  * Hosts (and stories) may provide one client to every element below them. The key is a
- * registered symbol so elements loaded from separate per-element bundles still match it.
+ * registered symbol so elements loaded from separate per-element bundles still match it
+ * (what `createContext` of `@lit/context` would return for it, without importing it).
  */
-export const clientContext = createContext<PersoClient>(Symbol.for('perso.client'));
+export const clientContext = Symbol.for('perso.client') as Context<symbol, PersoClient>;
 
 // One registry per page, not per bundle: `perso-signin.js` and `perso-api-keys.js` loaded
 // separately must still share a session.

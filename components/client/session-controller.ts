@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { loadErrorMessages } from '../base/localize.js';
 import type { PersoSignedOutDetail, SignOutReason } from '../base/events.js';
 import type { PersoClient } from './api-client.js';
 import type { User } from './types.js';
@@ -84,6 +85,8 @@ export class SessionController implements ReactiveController {
       // A broadcast may have overtaken this answer (e.g. a 401 since): the client knows best.
       if (client === this.#client) this.#set(client.user === undefined ? user : client.user);
     } catch (error) {
+      // The host shows the failure at once: its sentence first.
+      await loadErrorMessages();
       if (client !== this.#client) return;
       this.error = error;
       this.host.requestUpdate();

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+/** The card and what it shows before the passkeys arrive; the list is styled by `passkey-list.styles.ts`. */
 export const styles = css`
   :host {
     display: block;
@@ -14,74 +15,11 @@ export const styles = css`
     display: grid;
     gap: var(--_space);
   }
-  .header {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    justify-content: space-between;
-    gap: var(--_space);
-  }
-  .title {
-    font-size: 1.125rem;
-    font-weight: 600;
-    margin: 0;
-  }
-  .lead,
-  .meta,
-  .empty {
+  .lead {
     color: var(--_muted);
-    margin: 0;
-  }
-  .list {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-    border-top: 1px solid var(--_border);
-  }
-  .item {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 0.5rem var(--_space);
-    padding-block: calc(var(--_space) * 0.75);
-    border-bottom: 1px solid var(--_border);
-  }
-  .icon {
-    width: 1.5rem;
-    height: 1.5rem;
-    flex: none;
-    color: var(--_primary);
-  }
-  .details {
-    flex: 1 1 12rem;
-    min-width: 0;
-  }
-  .name {
-    font-weight: 600;
-    margin: 0;
-    overflow-wrap: anywhere;
-  }
-  .meta {
-    font-size: 0.875rem;
-  }
-  .badge {
-    font-size: 0.75rem;
-    font-weight: 600;
-    border: 1px solid var(--_border);
-    border-radius: 999px;
-    padding: 0.05rem 0.5rem;
-    margin-inline-start: 0.5rem;
-    color: var(--_muted);
-  }
-  .alert {
     margin: 0;
   }
   .spinner {
     margin-inline-end: 0.5em;
-  }
-  @container (max-width: 24rem) {
-    .item button {
-      width: 100%;
-    }
   }
 `;

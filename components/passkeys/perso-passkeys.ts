@@ -1,17 +1,12 @@
-import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
-import { query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
-import { describeError, endedSession } from '../auth/errors.js';
-import { createPasskey, isAborted, passkeysSupported, signalRemovedPasskey } from '../auth/passkey.js';
+import { describeError, describeFailure, endedSession } from '../auth/errors.js';
 import { controls } from '../base/controls.styles.js';
-import { dialog } from '../base/dialog.styles.js';
+import { IDLE, LoadTask } from '../base/load-task.js';
 import { PersoElement } from '../base/perso-element.js';
 import { tokens } from '../base/tokens.styles.js';
 import { SessionController } from '../client/session-controller.js';
-import type { Passkey } from '../client/types.js';
+import type { PasskeyList } from './passkey-list.js';
 import { styles } from './perso-passkeys.styles.js';
-import { type PendingRemove, renderRemoveDialog } from './remove-dialog.js';
 
 type View = 'signed-out' | 'loading' | 'error' | 'list';
 
@@ -59,95 +54,37 @@ type View = 'signed-out' | 'loading' | 'error' | 'list';
  * @cssproperty --perso-font-size - Base font size.
  */
 export class PersoPasskeys extends PersoElement {
-  static override styles = [tokens, controls, dialog, styles];
+  static override styles = [tokens, controls, styles];
 
   #session = new SessionController(this, () => this.client);
-  #list = new Task(this, {
-    task: async ([client, userId], { signal }) => (userId ? client.listPasskeys(signal) : initialState),
-    args: () => [this.client, this.#session.user?.id] as const,
-    onComplete: (list) => {
-      this.passkeys = list.passkeys;
-      this.rpId = list.rpId;
+  /** The signed-in screen, from its own chunk (passkey-list.ts), loaded together with the first list. */
+  #screen?: PasskeyList;
+  #list = new LoadTask(this, {
+    load: async ([client, userId], { signal }) => {
+      if (!userId) return IDLE;
+      const [list, { PasskeyList }] = await Promise.all([client.listPasskeys(signal), import('./passkey-list.js')]);
+      this.#screen ??= new PasskeyList(this.screenHost((error) => this.#report(error)));
+      return list;
     },
-    onError: (error) => this.#report(error),
+    args: () => [this.client, this.#session.user?.id] as const,
+    onComplete: (list) => this.#screen!.show(list),
+    onError: (error) => void this.#report(error),
   });
 
-  @query('dialog') private dialog!: HTMLDialogElement;
-
-  @state() private passkeys: Passkey[] = [];
-  @state() private adding = false;
-  @state() private alert?: string;
-  @state() private pendingRemove?: PendingRemove;
-  @state() private announcement = '';
-  private rpId = '';
-  /** Where focus goes when the dialog closes: the next passkey's Remove button, else "Add a passkey". */
-  private focusAfterDialog?: string;
 
   get #view(): View {
     const { user, error } = this.#session;
     if (user === undefined) return error ? 'error' : 'loading';
     if (user === null) return 'signed-out';
-    if (this.#list.status === TaskStatus.ERROR) return 'error';
-    return this.#list.status === TaskStatus.COMPLETE ? 'list' : 'loading';
+    if (this.#list.status === 'error') return 'error';
+    return this.#list.status === 'complete' ? 'list' : 'loading';
   }
 
-  #report(error: unknown): string {
-    const detail = describeError(error, this.localize.t);
+  async #report(error: unknown): Promise<string> {
+    const detail = await describeFailure(error, () => this.localize.t);
     if (!endedSession(error)) this.emit('perso-error', detail);
     return detail.message;
   }
-
-  #add = async (): Promise<void> => {
-    if (this.adding) return;
-    this.adding = true;
-    this.alert = undefined;
-    try {
-      const response = await createPasskey(await this.client.addPasskeyOptions());
-      const passkey = await this.client.addPasskey(response);
-      this.passkeys = [...this.passkeys, passkey];
-      this.announcement = this.localize.t.term('passkeys.added', { name: passkey.name });
-      this.emit('perso-passkey-added', { passkey });
-    } catch (error) {
-      if (!isAborted(error)) this.alert = this.#report(error);
-    } finally {
-      this.adding = false;
-    }
-  };
-
-  #openRemove = async (passkey: Passkey): Promise<void> => {
-    this.pendingRemove = { passkey, busy: false };
-    this.focusAfterDialog = passkey.id;
-    await this.updateComplete;
-    if (!this.dialog.open) this.dialog.showModal();
-    this.dialog.querySelector<HTMLButtonElement>('.cancel')?.focus();
-  };
-
-  #confirmRemove = async (): Promise<void> => {
-    const pending = this.pendingRemove;
-    if (!pending || pending.busy) return;
-    const { passkey } = pending;
-    this.pendingRemove = { passkey, busy: true };
-    try {
-      await this.client.deletePasskey(passkey.id);
-      void signalRemovedPasskey(this.rpId, passkey.credentialId);
-      const index = this.passkeys.findIndex((p) => p.id === passkey.id);
-      this.passkeys = this.passkeys.filter((p) => p.id !== passkey.id);
-      this.focusAfterDialog = (this.passkeys[index] ?? this.passkeys[index - 1])?.id;
-      this.announcement = this.localize.t.term('passkeys.removed', { name: passkey.name });
-      this.emit('perso-passkey-removed', { id: passkey.id });
-      this.dialog.close();
-    } catch (error) {
-      this.pendingRemove = { passkey, busy: false, error: this.#report(error) };
-    }
-  };
-
-  #onDialogClose = async (): Promise<void> => {
-    this.pendingRemove = undefined;
-    await this.updateComplete;
-    const id = this.focusAfterDialog;
-    const target = id && [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.remove')].find((b) => b.dataset.passkeyId === id);
-    (target || this.renderRoot.querySelector<HTMLButtonElement>('.add'))?.focus();
-  };
 
   #retry = (): void => {
     if (this.#session.user === undefined) void this.#session.check();
@@ -158,8 +95,8 @@ export class PersoPasskeys extends PersoElement {
     const view = this.#view;
     return html`<div part="base" class="card" aria-busy=${view === 'loading' ? 'true' : 'false'}>
       ${this.#renderView(view)}
-      <p role="status" class="visually-hidden">${this.announcement}</p>
-      ${renderRemoveDialog(this.localize.t, this.pendingRemove, { onConfirm: this.#confirmRemove, onCancel: () => this.dialog.close(), onClose: this.#onDialogClose })}
+      <p role="status" class="visually-hidden">${this.#screen?.announcement}</p>
+      ${this.#screen?.renderDialog() ?? nothing}
     </div>`;
   }
 
@@ -176,57 +113,10 @@ export class PersoPasskeys extends PersoElement {
           <button type="button" part="button retry-button" @click=${this.#retry}>${t.term('passkeys.retry')}</button>
         </div>`;
       case 'list':
-        return this.#renderList();
+        return this.#screen!.render();
     }
   }
-
-  #renderList(): TemplateResult {
-    const t = this.localize.t;
-    const supported = passkeysSupported();
-    return html`
-      <div class="header">
-        <h2 class="title" part="heading">${t.term('passkeys.heading')}</h2>
-        <button type="button" class="primary add" part="button add-button" ?disabled=${this.adding || !supported} aria-busy=${this.adding ? 'true' : 'false'} @click=${this.#add}>
-          ${this.adding ? html`<span class="spinner" aria-hidden="true"></span>${t.term('passkeys.adding')}` : t.term('passkeys.add')}
-        </button>
-      </div>
-      <p class="lead">${supported ? t.term('passkeys.lead') : t.term('passkeys.unsupported')}</p>
-      ${this.alert ? html`<p class="alert" role="alert" part="error">${this.alert}</p>` : nothing}
-      ${this.passkeys.length === 0
-        ? html`<p class="empty" part="empty">${t.term('passkeys.empty')}</p>`
-        : html`<ul class="list" part="list">${repeat(this.passkeys, (p) => p.id, (p) => this.#renderItem(p))}</ul>`}
-    `;
-  }
-
-  #renderItem(passkey: Passkey): TemplateResult {
-    const t = this.localize.t;
-    const lastUsed = passkey.lastUsedAt ? t.term('passkeys.lastUsed', { date: t.dateTime(passkey.lastUsedAt) }) : t.term('passkeys.neverUsed');
-    return html`<li class="item" part="item">
-      ${keyIcon}
-      <div class="details">
-        <p class="name" part="name">${passkey.name}${passkey.backedUp ? html`<span class="badge" part="badge">${t.term('passkeys.synced')}</span>` : nothing}</p>
-        <p class="meta" part="meta">${t.term('passkeys.created', { date: t.date(passkey.createdAt) })} · ${lastUsed}</p>
-      </div>
-      <button
-        type="button"
-        class="remove"
-        part="button remove-button"
-        data-passkey-id=${passkey.id}
-        aria-label=${t.term('passkeys.removeLabel', { name: passkey.name })}
-        @click=${() => this.#openRemove(passkey)}
-      >
-        ${t.term('passkeys.remove')}
-      </button>
-    </li>`;
-  }
 }
-
-const keyIcon = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-  <g fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-    <circle cx="15.5" cy="8.5" r="5.5" />
-    <path d="M11.6 12.4 3 21m3-3 2 2m1-5 2 2" />
-  </g>
-</svg>`;
 
 customElements.get('perso-passkeys') || customElements.define('perso-passkeys', PersoPasskeys);
 

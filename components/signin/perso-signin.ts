@@ -1,16 +1,16 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { AuthForm } from '../auth/auth-form.js';
 import { navigateTop } from '../auth/social-return.js';
 import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
+import { lazyCodeStep } from '../auth/lazy-code-step.js';
 import { type MethodsView, passkeyOffered, renderLinking, renderMethods } from '../auth/methods.js';
-import { PasskeySignIn } from '../auth/passkey-flow.js';
-import { ResendAction } from '../auth/resend.js';
+import type { PasskeySignIn } from '../auth/passkey-flow.js';
+import { passkeysSupported } from '../auth/passkey-support.js';
 import { SignOutAction } from '../auth/sign-out.js';
-import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
-import { mailIcon, renderAlert, renderHeader } from '../auth/views.js';
+import { mailIcon, renderAlert, renderHeader, renderLoading } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
+import { LazyModule } from '../base/lazy-module.js';
 import { PersoElement } from '../base/perso-element.js';
 import type { SignOutReason } from '../base/events.js';
 import { ApiError } from '../client/api-error.js';
@@ -90,27 +90,41 @@ interface Unverified {
 export class PersoSignin extends PersoElement {
   static override styles = styles;
 
-  #gate = new AuthGate(this, () => this.client, () => this.organization, {
-    onChange: (user, _previous, reason) => this.#sessionChanged(user, reason),
-  });
+  #gate = new AuthGate(
+    this,
+    () => this.client,
+    () => this.organization,
+    { onChange: (user, _previous, reason) => this.#sessionChanged(user, reason) },
+    (config) => this.#loadPasskey(config.methods.passkey),
+  );
   #form = new AuthForm(this, { purpose: 'sign-in', report: (detail) => this.emit('perso-error', detail) });
-  #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
-  #code = new VerificationCode(this, () => this.client);
-  #passkey = new PasskeySignIn(this, () => this.client, {
-    organization: () => this.organization,
-    signedIn: (user) => {
-      this.#form.nextStep();
-      this.emit('perso-signed-in', { user });
-    },
-    failed: (error) => this.#form.fail(error),
-  });
+  #codeStep = lazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
+  /** Loaded (passkey-flow.ts, a chunk) only for an organization with passkeys on, in a browser that has them. */
+  #passkey?: PasskeySignIn;
   #signOut = new SignOutAction(this, () => this.client);
+  /** The "Forgot password?" steps' bodies (reset-views.ts, a chunk), fetched when the link is about to be used. */
+  #resetViews = new LazyModule(this, () => import('./reset-views.js'));
 
-  @state() private view: View = 'form';
+  static override properties: PropertyDeclarations = { view: { state: true, attribute: false }, unverified: { state: true, attribute: false }, resetBusy: { state: true, attribute: false } };
+
+  private view: View = 'form';
   /** Set while the verify step shows. */
-  @state() private unverified?: Unverified;
+  private unverified?: Unverified;
   /** Busy while a reset mail is being asked for. */
-  @state() private resetBusy = false;
+  private resetBusy = false;
+
+  async #loadPasskey(enabled: boolean): Promise<void> {
+    if (!enabled || this.#passkey || !passkeysSupported()) return;
+    const { PasskeySignIn } = await import('../auth/passkey-flow.js');
+    this.#passkey ??= new PasskeySignIn(this, () => this.client, {
+      organization: () => this.organization,
+      signedIn: (user) => {
+        this.#form.nextStep();
+        this.emit('perso-signed-in', { user });
+      },
+      failed: (error) => this.#form.fail(error),
+    });
+  }
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
@@ -145,8 +159,7 @@ export class PersoSignin extends PersoElement {
       this.emit('perso-signed-in', { user: outcome.value });
     } else if (outcome.status === 'failed' && outcome.error.code === 'email_not_verified') {
       // The password was right, for a sign-up not yet verified: its code finishes it here.
-      this.#resend.reset();
-      this.#code.reset();
+      this.#codeStep.value?.reset();
       this.#form.clearPassword();
       this.#show('verify');
       this.unverified = { email: outcome.email, attempt: outcome.cause instanceof ApiError ? outcome.cause.attempt : undefined };
@@ -160,8 +173,9 @@ export class PersoSignin extends PersoElement {
   #verify = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const attempt = this.unverified?.attempt;
-    if (!attempt) return;
-    const user = await this.#form.verify(this.#code, attempt);
+    const code = this.#codeStep.value?.code;
+    if (!attempt || !code) return;
+    const user = await this.#form.verify(code, attempt);
     if (!user) return;
     this.#show('form');
     this.emit('perso-signed-in', { user });
@@ -177,33 +191,42 @@ export class PersoSignin extends PersoElement {
       await this.client.requestPasswordReset(this.#form.email, mailLocale(languageOf(this)));
       this.#show('reset-sent');
     } catch (error) {
-      this.#form.fail(error);
+      // Not busy before the failure is placed: focus goes back to "Send reset link", enabled again.
+      this.resetBusy = false;
+      await this.#form.fail(error);
     } finally {
       this.resetBusy = false;
     }
   };
 
   get #methodsView(): MethodsView {
+    const passkey = this.#passkey;
     return {
       purpose: 'sign-in',
       labels: { heading: 'signin.heading', passkey: 'signin.passkey', submit: 'signin.submit', busy: 'signin.busy' },
       form: this.#form,
-      passkey: { busy: this.#passkey.busy, prepare: () => this.#passkey.prepare(), start: () => void this.#passkey.start() },
+      passkey: passkey && { busy: passkey.busy, icon: passkey.icon, prepare: () => passkey.prepare(), start: () => void passkey.start() },
       onSubmit: this.#submit,
       onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
-      returnedCode: this.#code,
+      returnedCode: this.#codeStep.value,
       onVerifyReturned: async (event, attempt) => {
         event.preventDefault();
-        const user = await this.#form.verify(this.#code, attempt);
+        const code = this.#codeStep.value?.code;
+        const user = code && (await this.#form.verify(code, attempt));
         if (user) this.emit('perso-signed-in', { user });
       },
     };
   }
 
+  protected override willUpdate(): void {
+    if (this.view === 'verify' || this.#form.returnedAttempt) this.#codeStep.load();
+    if (this.view === 'forgot' || this.view === 'reset-sent') this.#resetViews.load();
+  }
+
   protected override updated(): void {
     // Passkeys in the email field's autofill while the form shows and nothing else is under way.
     const config = this.#gate.config;
-    this.#passkey.autofill(this.#gate.step === 'ready' && this.view === 'form' && config !== undefined && passkeyOffered(config, this.#passkey) && !this.#form.busy);
+    this.#passkey?.autofill(this.#gate.step === 'ready' && this.view === 'form' && config !== undefined && passkeyOffered(config, this.#passkey) && !this.#form.busy);
   }
 
   override render(): TemplateResult {
@@ -229,7 +252,15 @@ export class PersoSignin extends PersoElement {
   }
 
   #renderForgotLink(): TemplateResult {
-    return html`<button type="button" class="link forgot" part="button forgot-button" @click=${() => this.#show('forgot')}>${this.localize.t.term('signin.forgot')}</button>`;
+    const prefetch = () => this.#resetViews.load();
+    return html`<button
+      type="button"
+      class="link forgot"
+      part="button forgot-button"
+      @pointerenter=${prefetch}
+      @focus=${prefetch}
+      @click=${() => this.#show('forgot')}
+    >${this.localize.t.term('signin.forgot')}</button>`;
   }
 
   #renderBackLink(): TemplateResult {
@@ -237,38 +268,33 @@ export class PersoSignin extends PersoElement {
   }
 
   #renderVerify({ email, attempt }: Unverified): TemplateResult {
+    const step = this.#codeStep.value;
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signin.verifyHeading'))}
-      <p class="lead">${this.localize.t.term('signin.verifyLead', { email })}</p>
+      ${step ? html`<p class="lead">${this.localize.t.term('signin.verifyLead', { email })}</p>` : nothing}
       ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
-      ${attempt ? renderCodeForm(this.localize.t, this.#code, this.#verify) : nothing}
-      <div class="stack after-code">${this.#resend.render(email, attempt)}${this.#renderBackLink()}</div>
+      ${!step ? renderLoading(this.localize.t) : attempt ? step.renderCodeForm(this.localize.t, this.#verify) : nothing}
+      <div class="stack after-code">${step?.renderResend(email, attempt) ?? nothing}${this.#renderBackLink()}</div>
     `;
   }
 
   #renderForgot(): TemplateResult {
-    const busy = this.resetBusy;
+    const t = this.localize.t;
+    const views = this.#resetViews.value;
     return html`
-      ${renderHeader(this.localize.t.term('reset.heading'))}
-      <p class="lead">${this.localize.t.term('reset.lead')}</p>
-      ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
-      <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${this.#requestReset}>
-        ${this.#form.fields.render({ busy, withPassword: false })}
-        <button type="submit" class="primary block" part="button button-primary reset-button" ?disabled=${busy}>
-          ${busy ? html`<span class="spinner" aria-hidden="true"></span>${this.localize.t.term('reset.busy')}` : this.localize.t.term('reset.submit')}
-        </button>
-        ${this.#renderBackLink()}
-      </form>
+      ${renderHeader(t.term('reset.heading'))}
+      ${views ? views.renderForgot(t, { form: this.#form, busy: this.resetBusy, onSubmit: this.#requestReset, backLink: this.#renderBackLink() }) : renderLoading(t)}
     `;
   }
 
   #renderResetSent(): TemplateResult {
+    const t = this.localize.t;
+    const views = this.#resetViews.value;
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
-      ${renderHeader(this.localize.t.term('reset.sentHeading'))}
-      <p class="lead">${this.localize.t.term('reset.sentLead', { email: this.#form.email })}</p>
-      <div class="stack">${this.#renderBackLink()}</div>
+      ${renderHeader(t.term('reset.sentHeading'))}
+      ${views ? views.renderResetSent(t, this.#form.email, this.#renderBackLink()) : renderLoading(t)}
     `;
   }
 }

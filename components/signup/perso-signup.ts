@@ -1,18 +1,17 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { AuthForm } from '../auth/auth-form.js';
 import { navigateTop } from '../auth/social-return.js';
 import { restoreFocus } from '../auth/focus.js';
 import { AuthGate } from '../auth/gate.js';
+import { lazyCodeStep } from '../auth/lazy-code-step.js';
 import { type MethodsView, renderMethods } from '../auth/methods.js';
-import { PasskeySignUp } from '../auth/passkey-flow.js';
-import { ResendAction } from '../auth/resend.js';
+import type { PasskeySignUp } from '../auth/passkey-flow.js';
+import { passkeysSupported } from '../auth/passkey-support.js';
 import { SignOutAction } from '../auth/sign-out.js';
-import { VerificationCode, renderCodeForm } from '../auth/verification-code.js';
-import { mailIcon, renderAlert, renderHeader, renderStatus } from '../auth/views.js';
+import { mailIcon, renderAlert, renderHeader, renderLoading, renderStatus } from '../auth/views.js';
 import { languageOf, mailLocale } from '../base/language.js';
+import { LazyModule } from '../base/lazy-module.js';
 import { PersoElement } from '../base/perso-element.js';
-import { SessionPoll } from '../client/session-poll.js';
 import type { SignUpAccepted, User } from '../client/types.js';
 import { styles } from './perso-signup.styles.js';
 
@@ -89,19 +88,30 @@ interface Attempt {
 export class PersoSignup extends PersoElement {
   static override styles = styles;
 
-  #gate = new AuthGate(this, () => this.client, () => this.organization, { onChange: (user) => this.#sessionChanged(user) });
-  #poll = new SessionPoll(this, () => this.#gate.recheckSession());
+  #gate = new AuthGate(this, () => this.client, () => this.organization, { onChange: (user) => this.#sessionChanged(user) }, (config) =>
+    this.#loadPasskey(config.methods.passkey),
+  );
+  /** Asks whether another tab completed the sign-up (session-poll.ts, a chunk), while the inbox step waits. */
+  #poll = new LazyModule(this, () => import('../client/session-poll.js').then(({ SessionPoll }) => new SessionPoll(this, () => this.#gate.recheckSession())));
   #form = new AuthForm(this, { purpose: 'sign-up', report: (detail) => this.emit('perso-error', detail) });
-  #resend = new ResendAction(this, () => this.client, (detail) => this.emit('perso-error', detail));
-  #code = new VerificationCode(this, () => this.client);
-  #passkey = new PasskeySignUp(this, () => this.client);
+  #codeStep = lazyCodeStep(this, () => this.client, (detail) => this.emit('perso-error', detail));
+  /** Loaded (passkey-flow.ts, a chunk) only for an organization with passkeys on, in a browser that has them. */
+  #passkey?: PasskeySignUp;
   #signOut = new SignOutAction(this, () => this.client);
 
+  static override properties: PropertyDeclarations = { redirect: {}, attempt: { state: true, attribute: false } };
+
   /** Where the verification link leads once the email is verified; must be on an allowed origin. */
-  @property() redirect?: string;
+  redirect?: string;
 
   /** Set once the server accepted the sign-up; the check-inbox step shows while it is. */
-  @state() private attempt?: Attempt;
+  private attempt?: Attempt;
+
+  async #loadPasskey(enabled: boolean): Promise<void> {
+    if (!enabled || this.#passkey || !passkeysSupported()) return;
+    const { PasskeySignUp } = await import('../auth/passkey-flow.js');
+    this.#passkey ??= new PasskeySignUp(this, () => this.client);
+  }
 
   /** Leaves the page for a social provider; a seam for tests and hosts. */
   protected navigate(url: string): void {
@@ -114,8 +124,7 @@ export class PersoSignup extends PersoElement {
 
   /** The server started an attempt (password or passkey): its mail is on the way. */
   #accepted(email: string, accepted: SignUpAccepted, method: 'password' | 'passkey'): void {
-    this.#resend.reset();
-    this.#code.reset();
+    this.#codeStep.value?.reset();
     this.attempt = { email, id: accepted.attempt, mailHeld: accepted.mailHeld === true };
     this.#form.nextStep();
     this.emit('perso-signed-up', { email, method });
@@ -123,20 +132,23 @@ export class PersoSignup extends PersoElement {
 
   #submit = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
+    // What a sent sign-up shows next, fetched while the server answers.
+    this.#codeStep.load();
     const outcome = await this.#form.submit((email, password) => this.client.signUp({ email, password, ...this.#attemptOptions() }));
     if (outcome.status === 'done') this.#accepted(outcome.email, outcome.value, 'password');
   };
 
   /** The passkey is for the typed email; like a password, it becomes the account's once that email is verified. */
-  async #signUpWithPasskey(): Promise<void> {
-    if (this.#passkey.busy || this.#form.busy) return;
+  async #signUpWithPasskey(passkey: PasskeySignUp): Promise<void> {
+    if (passkey.busy || this.#form.busy) return;
     this.#form.clear();
     if (!this.#form.validate(['email'])) return;
     const email = this.#form.email;
+    this.#codeStep.load();
     try {
-      this.#accepted(email, await this.#passkey.run({ email, ...this.#attemptOptions() }), 'passkey');
+      this.#accepted(email, await passkey.run({ email, ...this.#attemptOptions() }), 'passkey');
     } catch (error) {
-      this.#form.fail(error);
+      await this.#form.fail(error);
     }
   }
 
@@ -166,32 +178,36 @@ export class PersoSignup extends PersoElement {
   #verify = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     // Success shows through the session change; a wrong code is on the field already.
-    if (this.attempt) await this.#form.verify(this.#code, this.attempt.id);
+    const code = this.#codeStep.value?.code;
+    if (this.attempt && code) await this.#form.verify(code, this.attempt.id);
   };
 
   #changeEmail = (): void => {
     this.attempt = undefined;
     this.#form.clear();
-    this.#resend.reset();
+    this.#codeStep.value?.resend.reset();
     void this.#form.focusField('email');
   };
 
   get #methodsView(): MethodsView {
+    const passkey = this.#passkey;
     return {
       purpose: 'sign-up',
       labels: { heading: 'signup.heading', passkey: 'signup.passkey', submit: 'signup.submit', busy: 'signup.busy' },
       form: this.#form,
-      passkey: {
-        busy: this.#passkey.busy,
-        prepare: () => this.#passkey.prepare(this.#form.email, this.organization),
-        start: () => void this.#signUpWithPasskey(),
+      passkey: passkey && {
+        busy: passkey.busy,
+        icon: passkey.icon,
+        prepare: () => passkey.prepare(this.#form.email, this.organization),
+        start: () => void this.#signUpWithPasskey(passkey),
       },
       onSubmit: this.#submit,
       onSocial: (provider) => this.#form.continueWith(provider, this.client, this.organization, (url) => this.navigate(url)),
-      returnedCode: this.#code,
+      returnedCode: this.#codeStep.value,
       onVerifyReturned: async (event, attempt) => {
         event.preventDefault();
-        const user = await this.#form.verify(this.#code, attempt);
+        const code = this.#codeStep.value?.code;
+        const user = code && (await this.#form.verify(code, attempt));
         if (user) this.emit('perso-signed-in', { user });
       },
     };
@@ -204,7 +220,10 @@ export class PersoSignup extends PersoElement {
   }
 
   protected override willUpdate(): void {
-    this.#poll.active = this.#step === 'check-inbox';
+    const waiting = this.#step === 'check-inbox';
+    if (waiting) this.#poll.load();
+    if (this.#poll.value) this.#poll.value.active = waiting;
+    if (this.attempt || this.#form.returnedAttempt) this.#codeStep.load();
   }
 
   override render(): TemplateResult {
@@ -217,15 +236,18 @@ export class PersoSignup extends PersoElement {
   }
 
   #renderCheckInbox({ email, id, mailHeld }: Attempt): TemplateResult {
+    const step = this.#codeStep.value;
     return html`
       <div class="badge" aria-hidden="true">${mailIcon}</div>
       ${renderHeader(this.localize.t.term('signup.checkInbox'))}
-      <p class="lead">${this.localize.t.term('signup.sentTo', { email })}</p>
-      ${mailHeld ? renderStatus(this.localize.t.term('auth.mailHeld')) : nothing}
+      ${step
+        ? html`<p class="lead">${this.localize.t.term('signup.sentTo', { email })}</p>
+            ${mailHeld ? renderStatus(this.localize.t.term('auth.mailHeld')) : nothing}`
+        : nothing}
       ${this.#form.alert ? renderAlert(this.#form.alert) : nothing}
-      ${renderCodeForm(this.localize.t, this.#code, this.#verify)}
+      ${step ? step.renderCodeForm(this.localize.t, this.#verify) : renderLoading(this.localize.t)}
       <div class="stack after-code">
-        ${this.#resend.render(email, id)}
+        ${step?.renderResend(email, id) ?? nothing}
         <button type="button" class="link" part="button change-email-button" @click=${this.#changeEmail}>${this.localize.t.term('signup.changeEmail')}</button>
       </div>
     `;

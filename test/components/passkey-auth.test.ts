@@ -53,6 +53,7 @@ describe('<perso-signup> with a passkey', () => {
     expect((verify.response as { id: string }).id).to.equal('bmV3LWNyZWQ');
     expect(webauthn.calls[0]!.kind).to.equal('create');
     await shown(el, 'Check your email inbox for a verification message');
+    await shown(el, 'Verification code');
     expect(input(el, 'Verification code')).to.exist;
     await expect(el).to.be.accessible();
   });

@@ -68,4 +68,30 @@ describe('API keys in the demo page against the real server', () => {
     expect((await afterDelete.json()).error.code).toBe('invalid_api_key');
     await context.close();
   });
+
+  it('loads only perso-kit.js for a signed-out visitor, and the keys screen once someone signs in', async () => {
+    const email = 'grace@example.com';
+    await signUpVerifiedByApi(suite.server.url, email, 'correct horse battery');
+    const context = await suite.browser.newContext({ viewport: { width: 1200, height: 1000 } });
+    const page = await context.newPage();
+    const fetched: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/kit/')) fetched.push(path.slice('/kit/'.length));
+    });
+    await page.goto(suite.server.url);
+    const keys = page.locator('perso-api-keys');
+    await expect.poll(() => keys.getByText('Sign in to manage your API keys').isVisible()).toBe(true);
+    expect(fetched).toEqual(['perso-kit.js']);
+
+    const signin = page.locator('perso-signin');
+    await signin.getByLabel('Email').fill(email);
+    await signin.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await signin.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect.poll(() => keys.getByText('No API keys yet').isVisible()).toBe(true);
+    expect(fetched.some((file) => /^chunks\/key-list-[\w-]+\.js$/.test(file))).toBe(true);
+    // Its styles arrived with it: the table is laid out, not bare.
+    expect(await keys.locator('table').evaluate((table) => getComputedStyle(table).borderCollapse)).toBe('collapse');
+    await context.close();
+  });
 });

@@ -1,0 +1,20 @@
+/** English strings of the signed-in screen of `<perso-passkeys>` (passkey-list.ts), loaded with it. */
+export const passkeyListEn = {
+  'passkeys.heading': 'Passkeys',
+  'passkeys.lead': 'Sign in with your fingerprint, face or screen lock instead of a password.',
+  'passkeys.add': 'Add a passkey',
+  'passkeys.adding': 'Adding…',
+  'passkeys.remove': 'Remove',
+  'passkeys.removeLabel': 'Remove {name}',
+  'passkeys.removeTitle': 'Remove “{name}”?',
+  'passkeys.removeBody': 'You will no longer be able to sign in with this passkey here.',
+  'passkeys.cancel': 'Cancel',
+  'passkeys.created': 'Created {date}',
+  'passkeys.lastUsed': 'Last used {date}',
+  'passkeys.neverUsed': 'Never used',
+  'passkeys.synced': 'Synced',
+  'passkeys.empty': 'No passkeys yet',
+  'passkeys.added': 'Passkey “{name}” added.',
+  'passkeys.removed': 'Passkey “{name}” removed.',
+  'passkeys.unsupported': 'This browser cannot create passkeys.',
+} as const;
