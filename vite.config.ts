@@ -12,8 +12,8 @@ import { defineConfig, type EnvironmentOptions, type Plugin } from 'vite';
  *   (`dist/chunks/lit-*.js`), so two of them on one page load Lit once. (Next to
  *   `perso-kit.js`, which has its own Lit, they are harmless but redundant: the first
  *   definition of a tag wins, and client, session and strings are kept per page either way.)
- * - **`dist/npm/`** for bundlers (`import '@perso/kit'`): every entry with `lit`,
- *   `@lit/context` and `@lit/task` left as imports, so an app that uses Lit itself dedupes it.
+ * - **`dist/npm/`** for bundlers (`import '@perso/kit'`): every entry with `lit` left as an
+ *   import, so an app that uses Lit itself dedupes it.
  */
 /** Each element alone. */
 export const ELEMENT_ENTRIES = {
