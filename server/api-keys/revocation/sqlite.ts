@@ -7,7 +7,9 @@ export interface SqliteWatchOptions extends LeaseOptions {
   pollMs?: number;
 }
 
-const DEFAULT_POLL_MS = 10;
+const DEFAULT_POLL_MS = 5;
+/** A settling deletion re-reads the leases this often: a read costs microseconds, the wait is the others' poll. */
+const SETTLE_RECHECK_MS = 1;
 
 type WatchedStore = Pick<SqliteStore, 'revocationsSince' | 'changeVersion' | 'ownRevocations' | 'keyIndexLeases' | 'shared' | 'open'>;
 
@@ -20,7 +22,7 @@ type WatchedStore = Pick<SqliteStore, 'revocationsSince' | 'changeVersion' | 'ow
  *
  * - Each process holds a row in `key_index_instances`: a lease and `acked`, the newest
  *   revision it has applied. Every second it renews the lease, then applies every revision up
- *   to the newest, then acks. Every 10 ms it asks `PRAGMA data_version` and, when another
+ *   to the newest, then acks. Every 5 ms it asks `PRAGMA data_version` and, when another
  *   connection has committed, applies and acks at once.
  * - It answers from its index only while its lease is fresh on its monotonic clock, measured
  *   from before the renewal was written, so trust ends before the lease row does.
@@ -90,11 +92,11 @@ export class SqliteRevocationWatch extends RevocationWatch {
     const revision = await this.sync();
     if (!this.#sqlite.shared) return;
     const deadline = performance.now() + SETTLE_LIMIT_MS;
-    for (let wait = 1; ; wait = Math.min(wait * 2, this.#pollMs)) {
+    for (;;) {
       const behind = this.#sqlite.keyIndexLeases.behind(this.instanceId, revision, Date.now());
       if (behind === 0) return;
       if (performance.now() > deadline) throw new Error(`${behind} process(es) renew their lease but never apply revocation ${revision}`);
-      await sleep(wait);
+      await sleep(SETTLE_RECHECK_MS);
     }
   }
 

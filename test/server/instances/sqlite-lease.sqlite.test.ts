@@ -75,8 +75,9 @@ describe('the SQLite lease protocol', () => {
     for (let i = 0; i < 200; i++) expect(await call()).toBe(200);
     const elapsedMs = performance.now() - started;
     expect(reads.calls).toBe(0);
-    // Only the 10 ms poll asks, whatever the number of requests.
-    expect(versionReads).toBeLessThanOrEqual(Math.ceil(elapsedMs / 10) + 2);
+    // Only the 5 ms poll asks, whatever the number of requests.
+    expect(versionReads).toBeLessThanOrEqual(Math.ceil(elapsedMs / 5) + 2);
+    expect(versionReads).toBeLessThan(200);
   });
 
   it('a deletion waits for a live lease that has not applied it, and not past the lease', async () => {
