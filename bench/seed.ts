@@ -17,7 +17,7 @@ export interface SeedResult {
   seconds: number;
 }
 
-const TABLES = ['users', 'verifications', 'sessions', 'api_keys', 'api_key_usage', 'key_revocations'];
+const TABLES = ['users', 'verifications', 'sessions', 'api_keys', 'api_key_usage', 'key_revocations', 'key_index_instances'];
 
 export async function seedDatabase(path: string, options: { users: number; keys: number; sample: number }): Promise<SeedResult> {
   const started = performance.now();
