@@ -113,7 +113,9 @@ export class KeyList extends Screen<KeyListHost> {
       if (!host.signedIn()) return;
       const message = await host.reportError(error);
       const fields = error instanceof ApiError ? error.fields : {};
-      const fieldErrors = { ...(fields.name && { name: fields.name }), ...(fields.expiresAt && { expiresAt: fields.expiresAt }) };
+      // The server writes field messages in English; other languages get the kit's own.
+      const t = this.host.t();
+      const fieldErrors = { ...(fields.name && { name: t.field('name', fields.name) }), ...(fields.expiresAt && { expiresAt: t.field('expiresAt', fields.expiresAt) }) };
       const onField = Object.keys(fieldErrors).length > 0;
       this.set(() => (this.#form = { busy: false, errors: fieldErrors, error: onField ? undefined : message }));
       if (onField) void this.#focusInvalidField();

@@ -186,7 +186,9 @@ export class AuthForm implements ReactiveController {
     if (isAborted(error)) return undefined;
     const detail = await describeFailure(error, () => this.host.localize.t);
     if (error instanceof ApiError && error.code === 'rate_limited') this.#rateLimit.start(error.retryAfter ?? DEFAULT_RETRY_SECONDS);
-    const fields = error instanceof ApiError ? error.fields : {};
+    const t = this.host.localize.t;
+    // The server writes field messages in English; other languages get the kit's own.
+    const fields = error instanceof ApiError ? Object.fromEntries(Object.entries(error.fields).map(([name, message]) => [name, t.field(name, message)])) : {};
     const onFields = Object.keys(fields).length > 0;
     // Each focus move waits for the render that shows the message: request it first.
     this.host.requestUpdate();

@@ -122,6 +122,22 @@ describe('<perso-api-keys> create form', () => {
     await expect(el).to.be.accessible();
   });
 
+  it("shows the server's field messages in the page's language: Korean gets the kit's sentences", async () => {
+    const api = signedInApi().handle('POST', '/api/keys', () =>
+      apiError(422, 'validation_failed', 'Check the highlighted fields.', { fields: { name: 'Bad name.', expiresAt: 'Must be in the future.' } }),
+    );
+    const el = await mountLoaded(api);
+    el.lang = 'ko';
+    await waitForText(el, 'API 키 이름');
+    type(input(el, 'API 키 이름'), 'Laptop');
+    type(input(el, '만료일'), tomorrow());
+    button(el, '만들기').click();
+    await waitForText(el, '제어 문자 없이 1자 이상 100자 이하로 입력하세요.');
+    await waitForText(el, '오늘 이후의 날짜를 고르세요.');
+    expect(text(el)).not.to.contain('Bad name.');
+    expect(input(el, 'API 키 이름').getAttribute('aria-invalid')).to.equal('true');
+  });
+
   it('shows other failures in words and emits perso-error', async () => {
     const api = signedInApi().handle('POST', '/api/keys', () => apiError(429, 'rate_limited', 'Slow down.', { headers: { 'retry-after': '30' } }));
     const el = await mountLoaded(api);

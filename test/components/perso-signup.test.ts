@@ -280,6 +280,20 @@ describe('<perso-signup> submitting', () => {
     await expect(el).to.be.accessible();
   });
 
+  it("shows a 422's field message in the page's language: Korean gets the kit's sentence, not the server's English", async () => {
+    const api = new FakeApi().handle('POST', '/api/signup', () =>
+      apiError(422, 'validation_failed', 'Check the highlighted fields.', { fields: { email: 'Invalid email address.' } }),
+    );
+    const el = await mountSignup(api, html`<perso-signup lang="ko"></perso-signup>`);
+    await shown(el, '계정 만들기');
+    type(input(el, '이메일'), 'ada@example.com');
+    type(input(el, '비밀번호'), 'correct horse battery');
+    button(el, '계정 만들기').click();
+    await shown(el, 'name@example.com 같은 올바른 이메일 주소를 입력하세요.');
+    expect(text(el)).not.to.contain('Invalid email address.');
+    expect(input(el, '이메일').getAttribute('aria-invalid')).to.equal('true');
+  });
+
   it('says "Too many attempts" on 429 using Retry-After', async () => {
     const api = new FakeApi().handle('POST', '/api/signup', () =>
       apiError(429, 'rate_limited', 'Slow down.', { headers: { 'retry-after': '30' } }),
